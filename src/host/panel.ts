@@ -1,0 +1,51 @@
+import * as vscode from 'vscode';
+import type { ChatService, Client } from './chatService';
+import { webviewHtml } from './webviewHtml';
+
+export const PANEL_VIEW_TYPE = 'parley.chat';
+
+/** Wires one webview (editor panel or sidebar view) to the chat service. */
+export function attachWebview(webview: vscode.Webview, extensionUri: vscode.Uri, service: ChatService): vscode.Disposable {
+  const root = vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
+  webview.options = { enableScripts: true, localResourceRoots: [root] };
+  const asset = (name: string) => webview.asWebviewUri(vscode.Uri.joinPath(root, name)).toString();
+  webview.html = webviewHtml({ cspSource: webview.cspSource, script: asset('main.js'), styles: [asset('codicon.css'), asset('main.css')] });
+  const client: Client = { post: (message) => void webview.postMessage(message) };
+  const disconnect = service.connect(client);
+  const listener = webview.onDidReceiveMessage((raw) => service.handle(client, raw));
+  return new vscode.Disposable(() => {
+    disconnect();
+    listener.dispose();
+  });
+}
+
+/** The editor-area chat panel; one at a time, revealed when asked for again. */
+export class ChatPanel {
+  private static current: ChatPanel | undefined;
+
+  static show(extensionUri: vscode.Uri, service: ChatService): ChatPanel {
+    if (ChatPanel.current) {
+      ChatPanel.current.panel.reveal();
+      return ChatPanel.current;
+    }
+    const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, 'Parley', vscode.ViewColumn.Beside, {
+      enableScripts: true,
+      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview')],
+    });
+    return new ChatPanel(panel, extensionUri, service);
+  }
+
+  static restore(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, service: ChatService): void {
+    ChatPanel.current?.panel.dispose();
+    new ChatPanel(panel, extensionUri, service);
+  }
+
+  private constructor(readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri, service: ChatService) {
+    ChatPanel.current = this;
+    const connection = attachWebview(panel.webview, extensionUri, service);
+    panel.onDidDispose(() => {
+      connection.dispose();
+      if (ChatPanel.current === this) ChatPanel.current = undefined;
+    });
+  }
+}

@@ -1,0 +1,32 @@
+import * as vscode from 'vscode';
+import { PROVIDER_IDS, type ProviderId } from '../protocol';
+import type { ServiceSettings } from './chatService';
+
+const num = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
+
+/** Reads `parley.*` settings; called whenever the service needs them, so edits apply to the next request. */
+export function readSettings(): ServiceSettings {
+  const c = vscode.workspace.getConfiguration('parley');
+  const provider = c.get<string>('defaultProvider', 'groq');
+  return {
+    defaultProvider: (PROVIDER_IDS as readonly string[]).includes(provider) ? (provider as ProviderId) : 'groq',
+    defaultModel: c.get<string>('defaultModel', ''),
+    defaultConfig: {
+      system: c.get<string>('systemMessage', ''),
+      maxTokens: num(c.get('config.maxTokens', 4096)),
+      temperature: num(c.get('config.temperature', 0.5)),
+      topP: num(c.get('config.topP', 1)),
+      topK: num(c.get('config.topK', 40)),
+      frequencyPenalty: num(c.get('config.frequencyPenalty', 0)),
+      presencePenalty: num(c.get('config.presencePenalty', 0)),
+      stop: [],
+      seed: null,
+      jsonMode: false,
+      reasoningEffort: null,
+      thinkingBudget: null,
+    },
+    baseUrl: (id) => c.get<string>(`${id}.baseUrl`, '').trim() || undefined,
+    requestTimeoutSeconds: Math.max(5, c.get<number>('requestTimeoutSeconds', 60)),
+    maxRetries: Math.max(0, Math.min(10, c.get<number>('maxRetries', 2))),
+  };
+}

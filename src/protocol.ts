@@ -1,0 +1,166 @@
+// The one protocol shared by the extension host and the webview: every message in both directions, each with
+// a runtime schema. The host validates everything the webview sends; the webview validates what it receives.
+import * as v from 'valibot';
+
+export const PROVIDER_IDS = ['demo', 'groq', 'openai', 'compatible', 'anthropic', 'google'] as const;
+export type ProviderId = (typeof PROVIDER_IDS)[number];
+
+const MAX_TEXT = 1_000_000;
+const MAX_ID = 128;
+const id = v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_ID), v.regex(/^[\w.:-]+$/));
+const finiteNumber = v.pipe(v.number(), v.finite());
+const optionalNumber = v.optional(v.nullable(finiteNumber));
+
+export const ReasoningEffortSchema = v.picklist(['none', 'minimal', 'low', 'medium', 'high']);
+export type ReasoningEffort = v.InferOutput<typeof ReasoningEffortSchema>;
+
+// Per-chat configuration. `null` means "not set: leave it out of the request".
+export const ChatConfigSchema = v.object({
+  provider: v.picklist(PROVIDER_IDS),
+  model: v.pipe(v.string(), v.maxLength(200)),
+  system: v.pipe(v.string(), v.maxLength(100_000)),
+  maxTokens: optionalNumber,
+  temperature: optionalNumber,
+  topP: optionalNumber,
+  topK: optionalNumber,
+  frequencyPenalty: optionalNumber,
+  presencePenalty: optionalNumber,
+  stop: v.pipe(v.array(v.pipe(v.string(), v.maxLength(200))), v.maxLength(16)),
+  seed: optionalNumber,
+  jsonMode: v.boolean(),
+  reasoningEffort: v.optional(v.nullable(ReasoningEffortSchema)),
+  thinkingBudget: optionalNumber,
+});
+export type ChatConfig = v.InferOutput<typeof ChatConfigSchema>;
+export const ChatConfigPatchSchema = v.partial(ChatConfigSchema);
+export type ChatConfigPatch = v.InferOutput<typeof ChatConfigPatchSchema>;
+
+// ---- reply stream events (host → webview), deltas only, never accumulated text ----
+export const FINISH_REASONS = ['stop', 'length', 'stopped', 'content-filter', 'error', 'interrupted'] as const;
+export type FinishReason = (typeof FINISH_REASONS)[number];
+
+export const ERROR_KINDS = [
+  'no-key', 'auth', 'permission', 'model', 'context', 'rate-limit', 'overloaded', 'server',
+  'network', 'timeout', 'cut-off', 'bad-request', 'bad-response', 'attachment', 'unknown',
+] as const;
+export type ErrorKind = (typeof ERROR_KINDS)[number];
+
+export const ERROR_ACTIONS = ['set-key', 'pick-model', 'retry', 'continue'] as const;
+export type ErrorAction = (typeof ERROR_ACTIONS)[number];
+
+const UsageSchema = v.object({
+  inputTokens: v.optional(finiteNumber),
+  outputTokens: v.optional(finiteNumber),
+  reasoningTokens: v.optional(finiteNumber),
+});
+export type Usage = v.InferOutput<typeof UsageSchema>;
+
+export const StreamEventSchema = v.variant('type', [
+  v.object({ type: v.literal('start'), messageId: id, provider: v.picklist(PROVIDER_IDS), model: v.string() }),
+  v.object({ type: v.literal('text-delta'), text: v.string() }),
+  v.object({ type: v.literal('reasoning-delta'), text: v.string() }),
+  v.object({ type: v.literal('status'), text: v.string() }),
+  v.object({ type: v.literal('usage'), usage: UsageSchema }),
+  v.object({ type: v.literal('finish'), reason: v.picklist(FINISH_REASONS) }),
+  v.object({
+    type: v.literal('error'),
+    kind: v.picklist(ERROR_KINDS),
+    message: v.string(),
+    action: v.optional(v.picklist(ERROR_ACTIONS)),
+  }),
+]);
+export type StreamEvent = v.InferOutput<typeof StreamEventSchema>;
+
+// ---- chat state (host-owned, mirrored to the webview) ----
+export const MessageSchema = v.object({
+  id,
+  role: v.picklist(['user', 'assistant']),
+  text: v.string(),
+  reasoning: v.optional(v.string()),
+  provider: v.optional(v.picklist(PROVIDER_IDS)),
+  model: v.optional(v.string()),
+  usage: v.optional(UsageSchema),
+  status: v.optional(v.picklist(['streaming', 'done', 'stopped', 'error', 'interrupted'])),
+  error: v.optional(v.object({ kind: v.picklist(ERROR_KINDS), message: v.string(), action: v.optional(v.picklist(ERROR_ACTIONS)) })),
+  createdAt: finiteNumber,
+});
+export type ChatMessage = v.InferOutput<typeof MessageSchema>;
+
+export const ChatSchema = v.object({
+  id,
+  title: v.string(),
+  messages: v.array(MessageSchema),
+  config: ChatConfigSchema,
+  createdAt: finiteNumber,
+  updatedAt: finiteNumber,
+});
+export type Chat = v.InferOutput<typeof ChatSchema>;
+
+const RangeSchema = v.object({ min: finiteNumber, max: finiteNumber, step: v.optional(finiteNumber) });
+export type Range = v.InferOutput<typeof RangeSchema>;
+
+export const CONTROL_NAMES = [
+  'maxTokens', 'temperature', 'topP', 'topK', 'frequencyPenalty', 'presencePenalty', 'stop', 'seed',
+  'jsonMode', 'reasoningEffort', 'thinkingBudget', 'system',
+] as const;
+export type ControlName = (typeof CONTROL_NAMES)[number];
+
+// What the chosen model takes: a control missing from `controls` is disabled in the panel with `unsupported[name]`.
+export const CapabilitiesSchema = v.object({
+  controls: v.record(v.picklist(CONTROL_NAMES), v.optional(RangeSchema)),
+  unsupported: v.record(v.picklist(CONTROL_NAMES), v.optional(v.string())),
+  vision: v.boolean(),
+  reasoning: v.boolean(),
+  contextWindow: v.optional(finiteNumber),
+});
+export type Capabilities = v.InferOutput<typeof CapabilitiesSchema>;
+
+export const ProviderInfoSchema = v.object({
+  id: v.picklist(PROVIDER_IDS),
+  label: v.string(),
+  models: v.array(v.string()),
+  keySet: v.boolean(),
+  needsKey: v.boolean(),
+});
+export type ProviderInfo = v.InferOutput<typeof ProviderInfoSchema>;
+
+// ---- webview → host ----
+const chatId = id;
+export const WebviewMessageSchema = v.variant('type', [
+  v.object({ type: v.literal('ready') }),
+  v.object({ type: v.literal('send'), chatId, text: v.pipe(v.string(), v.maxLength(MAX_TEXT)) }),
+  v.object({ type: v.literal('stop'), chatId }),
+  v.object({ type: v.literal('setConfig'), chatId, patch: ChatConfigPatchSchema }),
+  v.object({ type: v.literal('deleteMessage'), chatId, messageId: id }),
+  v.object({ type: v.literal('clearChat'), chatId }),
+  v.object({ type: v.literal('runCommand'), command: v.picklist(['setApiKey']), provider: v.optional(v.picklist(PROVIDER_IDS)) }),
+  v.object({ type: v.literal('openLink'), url: v.pipe(v.string(), v.maxLength(8192)) }),
+]);
+export type WebviewMessage = v.InferOutput<typeof WebviewMessageSchema>;
+
+// ---- host → webview ----
+export const HostMessageSchema = v.variant('type', [
+  v.object({
+    type: v.literal('state'),
+    chat: ChatSchema,
+    providers: v.array(ProviderInfoSchema),
+    capabilities: CapabilitiesSchema,
+    activeRequest: v.optional(id),
+  }),
+  v.object({ type: v.literal('stream'), chatId, requestId: id, seq: v.number(), event: StreamEventSchema }),
+  v.object({ type: v.literal('notice'), level: v.picklist(['info', 'warning', 'error']), text: v.string() }),
+]);
+export type HostMessage = v.InferOutput<typeof HostMessageSchema>;
+
+export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: string };
+
+function parseWith<T>(schema: v.GenericSchema<unknown, T>, input: unknown): ParseResult<T> {
+  const result = v.safeParse(schema, input);
+  if (result.success) return { ok: true, value: result.output };
+  const issue = result.issues[0];
+  const path = issue.path?.map((p) => String(p.key)).join('.') ?? '';
+  return { ok: false, error: `${path ? `${path}: ` : ''}${issue.message}` };
+}
+
+export const parseWebviewMessage = (input: unknown) => parseWith(WebviewMessageSchema, input);
+export const parseHostMessage = (input: unknown) => parseWith(HostMessageSchema, input);

@@ -1,0 +1,34 @@
+/** Longest `retry-after` the SDKs may wait out silently; past it the user is told when to try again. */
+export const MAX_SILENT_RETRY_WAIT_SECONDS = 20;
+
+/**
+ * A fetch for the Stainless SDKs (groq-sdk, openai, @anthropic-ai/sdk). They already retry 408/409/429/5xx
+ * with backoff and honour `retry-after`; this only (a) reports each wait so the panel can show it and
+ * (b) stops a retry when the provider asks for a long wait, by answering with `x-should-retry: false`,
+ * which the SDKs obey.
+ */
+export function retryAwareFetch(onRetryWait?: (seconds: number) => void, base: typeof fetch = fetch): typeof fetch {
+  return async (input, init) => {
+    const response = await base(input, init);
+    if (response.status !== 429 && response.status < 500) return response;
+    const wait = parseRetryAfter(response.headers);
+    if (wait !== undefined && wait > MAX_SILENT_RETRY_WAIT_SECONDS) {
+      const headers = new Headers(response.headers);
+      headers.set('x-should-retry', 'false');
+      return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+    }
+    if (response.headers.get('x-should-retry') !== 'false') onRetryWait?.(wait ?? 1);
+    return response;
+  };
+}
+
+function parseRetryAfter(headers: Headers): number | undefined {
+  const ms = Number(headers.get('retry-after-ms'));
+  if (headers.has('retry-after-ms') && Number.isFinite(ms)) return ms / 1000;
+  const value = headers.get('retry-after');
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return seconds;
+  const date = Date.parse(value);
+  return Number.isFinite(date) ? Math.max(0, (date - Date.now()) / 1000) : undefined;
+}

@@ -1,0 +1,45 @@
+import type { Capabilities, ChatConfig, FinishReason, ProviderId, Usage } from '../protocol';
+
+/** What an adapter yields; the chat session adds ids, sequence numbers, `start` and errors around it. */
+export type AdapterEvent =
+  | { type: 'text-delta'; text: string }
+  | { type: 'reasoning-delta'; text: string }
+  | { type: 'status'; text: string }
+  | { type: 'usage'; usage: Usage }
+  | { type: 'finish'; reason: FinishReason };
+
+export interface ImagePart { mimeType: string; base64: string; name: string }
+
+/** One turn as adapters see it: text (attachments already folded in as fenced blocks) plus images. */
+export interface Turn {
+  role: 'user' | 'assistant';
+  text: string;
+  images?: ImagePart[];
+}
+
+export interface AdapterOptions {
+  apiKey?: string;
+  baseUrl?: string;
+  timeoutMs: number;
+  maxRetries: number;
+  /** Called when the SDK is about to wait before a retry (e.g. after a 429), so the panel can say so. */
+  onRetryWait?: (seconds: number) => void;
+}
+
+export interface ProviderAdapter {
+  stream(turns: Turn[], config: ChatConfig, signal: AbortSignal): AsyncIterable<AdapterEvent>;
+  listModels?(signal?: AbortSignal): Promise<string[]>;
+}
+
+/** One per provider, all the same shape. Static parts are cheap; `createAdapter` loads the SDK lazily. */
+export interface ProviderDefinition {
+  id: ProviderId;
+  label: string;
+  /** Environment variables read when no key is in SecretStorage, in order. */
+  keyEnv: string[];
+  needsKey: boolean;
+  defaultBaseUrl?: string;
+  builtinModels: string[];
+  capabilities(model: string): Capabilities;
+  createAdapter(options: AdapterOptions): Promise<ProviderAdapter>;
+}

@@ -1,0 +1,77 @@
+// OpenAI chat-completions streaming wire format (also Groq's, with `x_groq`), as documented by both:
+// `data: {chat.completion.chunk}\n\n` frames, finish_reason on the last choice chunk, then `data: [DONE]`.
+import type { FakeReply } from './server';
+
+export interface ChunkOptions {
+  model?: string;
+  reasoning?: string[];
+  finishReason?: 'stop' | 'length' | 'content_filter';
+  usage?: { prompt_tokens: number; completion_tokens: number; reasoning_tokens?: number };
+  /** Where usage goes: Groq puts it in the final chunk's `x_groq.usage`; OpenAI in a last chunk with empty choices. */
+  usageStyle?: 'groq' | 'openai';
+  /** Field reasoning deltas use: Groq and OpenRouter say `reasoning`, DeepSeek-style servers `reasoning_content`. */
+  reasoningField?: 'reasoning' | 'reasoning_content';
+}
+
+let counter = 0;
+
+export function chatChunks(deltas: string[], options: ChunkOptions = {}): string[] {
+  const id = `chatcmpl-${++counter}`;
+  const model = options.model ?? 'llama-3.3-70b-versatile';
+  const created = 1_760_000_000;
+  const groq = (options.usageStyle ?? 'groq') === 'groq';
+  const base = { id, object: 'chat.completion.chunk', created, model, system_fingerprint: 'fp_test' };
+  const frame = (obj: unknown) => `data: ${JSON.stringify(obj)}\n\n`;
+  const choice = (delta: Record<string, unknown>, finish_reason: string | null = null) => ({ index: 0, delta, logprobs: null, finish_reason });
+  const frames = [frame({ ...base, choices: [choice({ role: 'assistant', content: '' })], ...(groq && { x_groq: { id: `req_${counter}` } }) })];
+  for (const r of options.reasoning ?? []) frames.push(frame({ ...base, choices: [choice({ [options.reasoningField ?? 'reasoning']: r })] }));
+  for (const text of deltas) frames.push(frame({ ...base, choices: [choice({ content: text })] }));
+  const usage = options.usage && {
+    prompt_tokens: options.usage.prompt_tokens,
+    completion_tokens: options.usage.completion_tokens,
+    total_tokens: options.usage.prompt_tokens + options.usage.completion_tokens,
+    ...(options.usage.reasoning_tokens !== undefined && { completion_tokens_details: { reasoning_tokens: options.usage.reasoning_tokens } }),
+  };
+  const finish = options.finishReason ?? 'stop';
+  if (groq) {
+    frames.push(frame({ ...base, choices: [choice({}, finish)], x_groq: { id: `req_${counter}`, ...(usage && { usage: { queue_time: 0.01, prompt_time: 0.002, completion_time: 0.02, total_time: 0.03, ...usage } }) } }));
+  } else {
+    frames.push(frame({ ...base, choices: [choice({}, finish)], usage: null }));
+    if (usage) frames.push(frame({ ...base, choices: [], usage }));
+  }
+  frames.push('data: [DONE]\n\n');
+  return frames;
+}
+
+export function chatStream(deltas: string[], options: ChunkOptions & { delayMs?: number; dropAfter?: number; stallAfter?: number } = {}): FakeReply {
+  const { delayMs, dropAfter, stallAfter, ...chunkOptions } = options;
+  return { kind: 'sse', frames: chatChunks(deltas, chunkOptions), delayMs, dropAfter, stallAfter };
+}
+
+export function chatCompletion(content: string, options: { model?: string; usage?: { prompt_tokens: number; completion_tokens: number }; reasoning?: string } = {}): FakeReply {
+  return {
+    kind: 'json',
+    body: {
+      id: `chatcmpl-${++counter}`,
+      object: 'chat.completion',
+      created: 1_760_000_000,
+      model: options.model ?? 'llama-3.3-70b-versatile',
+      choices: [{ index: 0, message: { role: 'assistant', content, ...(options.reasoning && { reasoning: options.reasoning }) }, logprobs: null, finish_reason: 'stop' }],
+      usage: options.usage && { ...options.usage, total_tokens: options.usage.prompt_tokens + options.usage.completion_tokens },
+    },
+  };
+}
+
+/** An error body the way Groq and OpenAI send them. */
+export function apiError(status: number, message: string, extra: { type?: string; code?: string | null; headers?: Record<string, string> } = {}): FakeReply {
+  return {
+    kind: 'json',
+    status,
+    headers: extra.headers,
+    body: { error: { message, type: extra.type ?? 'invalid_request_error', code: extra.code ?? null } },
+  };
+}
+
+export function modelList(ids: string[]): FakeReply {
+  return { kind: 'json', body: { object: 'list', data: ids.map((id) => ({ id, object: 'model', created: 1_700_000_000, owned_by: 'test', active: true })) } };
+}

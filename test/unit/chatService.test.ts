@@ -1,0 +1,224 @@
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ChatService, type Client, type ServiceSettings } from '../../src/host/chatService';
+import { HistoryStore } from '../../src/host/history';
+import { KeyStore, type SecretStore } from '../../src/host/keys';
+import type { HostMessage, ProviderId, StreamEvent } from '../../src/protocol';
+import { apiError, chatStream } from '../fakes/openaiFormat';
+import { FakeServer } from '../fakes/server';
+import { baseConfig, tempDir } from './helpers';
+
+class MemorySecrets implements SecretStore {
+  readonly map = new Map<string, string>();
+  async get(key: string) { return this.map.get(key); }
+  async store(key: string, value: string) { this.map.set(key, value); }
+  async delete(key: string) { this.map.delete(key); }
+}
+
+class RecordingClient implements Client {
+  readonly messages: HostMessage[] = [];
+  chatId?: string;
+  post(message: HostMessage) { this.messages.push(structuredClone(message)); }
+  get state() {
+    const state = [...this.messages].reverse().find((m) => m.type === 'state');
+    if (!state || state.type !== 'state') throw new Error('no state posted');
+    return state;
+  }
+  events(): StreamEvent[] {
+    return this.messages.flatMap((m) => (m.type === 'stream' ? [m.event] : []));
+  }
+}
+
+describe('ChatService (host logic with real storage and a Groq-format server)', () => {
+  const server = new FakeServer('groq');
+  let dir: ReturnType<typeof tempDir>;
+  let logs: string[];
+  let commands: string[];
+  let settings: ServiceSettings;
+  let secrets: MemorySecrets;
+
+  before(async () => {
+    await server.start();
+  });
+  after(() => server.stop());
+  beforeEach(() => {
+    server.reset();
+    dir = tempDir('service');
+    logs = [];
+    commands = [];
+    secrets = new MemorySecrets();
+    settings = {
+      defaultProvider: 'groq',
+      defaultModel: '',
+      defaultConfig: baseConfig,
+      baseUrl: (id: ProviderId) => (id === 'groq' ? server.url : undefined),
+      requestTimeoutSeconds: 30,
+      maxRetries: 0,
+    };
+  });
+  afterEach(() => dir.remove());
+
+  function makeService(env: NodeJS.ProcessEnv = {}) {
+    const keys = new KeyStore(secrets, env);
+    const service = new ChatService(
+      { settings: () => settings, log: (l) => logs.push(l), runCommand: (c, p) => commands.push(`${c}:${p}`), openExternal: (u) => commands.push(`open:${u}`) },
+      keys,
+      new HistoryStore(dir.path),
+    );
+    return { service, keys };
+  }
+
+  async function ready(service: ChatService) {
+    const client = new RecordingClient();
+    service.connect(client);
+    await service.handle(client, { type: 'ready' });
+    return client;
+  }
+
+  it('with no key a new chat uses the demo model, which streams word by word', async () => {
+    const { service } = makeService();
+    const client = await ready(service);
+    const chat = client.state.chat;
+    assert.equal(chat.config.provider, 'demo');
+    await service.handle(client, { type: 'send', chatId: chat.id, text: 'What is Parley?' });
+    await service.idle(chat.id);
+    const deltas = client.events().filter((e) => e.type === 'text-delta');
+    assert.ok(deltas.length > 20, `expected many word deltas, got ${deltas.length}`);
+    const reply = client.state.chat.messages.at(-1)!;
+    assert.equal(reply.status, 'done');
+    assert.match(reply.text, /What is Parley\?/);
+    assert.match(reply.text, /offline demo model/);
+    assert.match(reply.text, /Parley: Set API Key/);
+  });
+
+  it('with GROQ_API_KEY in the environment a new chat uses Groq and streams with increasing sequence numbers', async () => {
+    const { service } = makeService({ GROQ_API_KEY: 'gsk_env_key_1234567890' });
+    const client = await ready(service);
+    const chat = client.state.chat;
+    assert.equal(chat.config.provider, 'groq');
+    assert.equal(chat.config.model, 'llama-3.3-70b-versatile');
+    server.enqueue(chatStream(['Hel', 'lo', '!'], { usage: { prompt_tokens: 5, completion_tokens: 3 } }));
+    await service.handle(client, { type: 'send', chatId: chat.id, text: 'Hi' });
+    await service.idle(chat.id);
+    assert.equal(server.last.headers.authorization, 'Bearer gsk_env_key_1234567890');
+    const stream = client.messages.filter((m) => m.type === 'stream');
+    assert.deepEqual(stream.map((m) => (m.type === 'stream' ? m.seq : -1)), stream.map((_, i) => i));
+    assert.deepEqual(client.events().map((e) => e.type), ['start', 'text-delta', 'text-delta', 'text-delta', 'usage', 'finish']);
+    const reply = client.state.chat.messages.at(-1)!;
+    assert.equal(reply.text, 'Hello!');
+    assert.deepEqual(reply.usage, { inputTokens: 5, outputTokens: 3 });
+  });
+
+  it('choosing Groq without a key gives a specific error with a set-key action, and the panel stays usable', async () => {
+    const { service } = makeService();
+    const client = await ready(service);
+    const chatId = client.state.chat.id;
+    await service.handle(client, { type: 'setConfig', chatId, patch: { provider: 'groq' } });
+    assert.equal(client.state.chat.config.model, 'llama-3.3-70b-versatile');
+    await service.handle(client, { type: 'send', chatId, text: 'Hi' });
+    await service.idle(chatId);
+    const error = client.events().find((e) => e.type === 'error');
+    assert.deepEqual(error && { kind: (error as any).kind, action: (error as any).action }, { kind: 'no-key', action: 'set-key' });
+    assert.match((error as any).message, /Set a Groq API key/);
+    assert.equal(server.requests.length, 0);
+    await service.handle(client, { type: 'setConfig', chatId, patch: { provider: 'demo' } });
+    await service.handle(client, { type: 'send', chatId, text: 'again' });
+    await service.idle(chatId);
+    assert.equal(client.state.chat.messages.at(-1)!.status, 'done');
+  });
+
+  it('stop aborts at once; the partial reply stays, marked stopped; sending again works', async () => {
+    const { service, keys } = makeService();
+    await keys.set('groq', 'gsk_secret_key_abcdefgh');
+    const client = await ready(service);
+    const chatId = client.state.chat.id;
+    server.enqueue(chatStream(Array.from({ length: 500 }, (_, i) => `w${i} `), { delayMs: 4 }));
+    await service.handle(client, { type: 'send', chatId, text: 'Long please' });
+    while (client.events().filter((e) => e.type === 'text-delta').length < 5) await new Promise((r) => setTimeout(r, 2));
+    await service.handle(client, { type: 'stop', chatId });
+    await service.idle(chatId);
+    const reply = client.state.chat.messages.at(-1)!;
+    assert.equal(reply.status, 'stopped');
+    assert.ok(reply.text.startsWith('w0 w1 w2 w3 w4'));
+    assert.ok(reply.text.split(' ').length < 200, 'stopped well before the end');
+    assert.deepEqual(client.events().at(-1), { type: 'finish', reason: 'stopped' });
+    server.enqueue(chatStream(['fine']));
+    await service.handle(client, { type: 'send', chatId, text: 'Short' });
+    await service.idle(chatId);
+    assert.equal(client.state.chat.messages.at(-1)!.text, 'fine');
+    // The second request carried the stopped partial reply as history.
+    assert.deepEqual(server.last.body.messages.map((m: { role: string }) => m.role), ['system', 'user', 'assistant', 'user']);
+    assert.ok(server.last.body.messages[2].content.startsWith('w0 w1'));
+  });
+
+  it('a 401 becomes an invalid-key error; the key itself appears nowhere', async () => {
+    const { service, keys } = makeService();
+    const key = 'gsk_wrongkey_0123456789abcdef';
+    await keys.set('groq', key);
+    const client = await ready(service);
+    const chatId = client.state.chat.id;
+    server.enqueue(apiError(401, `Invalid API Key: ${key}`, { code: 'invalid_api_key' }));
+    await service.handle(client, { type: 'send', chatId, text: 'Hi' });
+    await service.idle(chatId);
+    const error = client.events().find((e) => e.type === 'error') as Extract<StreamEvent, { type: 'error' }>;
+    assert.equal(error.kind, 'auth');
+    assert.equal(error.action, 'set-key');
+    assert.equal(JSON.stringify(client.messages).includes(key), false, 'key posted to the webview');
+    assert.equal(logs.join('\n').includes(key), false, 'key in the log');
+    assert.equal(readFileSync(join(dir.path, 'chats.json'), 'utf8').includes(key), false, 'key in history');
+  });
+
+  it('a stream that stalls past the timeout ends with a timeout error and keeps the partial text', async () => {
+    settings.requestTimeoutSeconds = 1;
+    const { service, keys } = makeService();
+    await keys.set('groq', 'gsk_key_12345678');
+    const client = await ready(service);
+    const chatId = client.state.chat.id;
+    server.enqueue(chatStream(['Before ', 'the ', 'stall'], { stallAfter: 3 }));
+    await service.handle(client, { type: 'send', chatId, text: 'Hi' });
+    await service.idle(chatId);
+    const reply = client.state.chat.messages.at(-1)!;
+    assert.equal(reply.status, 'error');
+    assert.equal(reply.error?.kind, 'timeout');
+    assert.equal(reply.text, 'Before the ');
+  });
+
+  it('ignores and logs malformed messages from the webview', async () => {
+    const { service } = makeService();
+    const client = await ready(service);
+    const before = client.messages.length;
+    for (const bad of [null, { type: 'send' }, { type: 'send', chatId: 'x', text: 1 }, { type: 'hack', cmd: 'rm -rf' }]) await service.handle(client, bad);
+    assert.equal(client.messages.length, before);
+    assert.equal(logs.filter((l) => l.startsWith('Ignored a malformed message')).length, 4);
+    await service.handle(client, { type: 'openLink', url: 'javascript:alert(1)' });
+    assert.equal(commands.length, 0);
+    await service.handle(client, { type: 'openLink', url: 'https://example.com/docs' });
+    assert.deepEqual(commands, ['open:https://example.com/docs']);
+  });
+
+  it('history survives a restart; a reply that was streaming comes back marked interrupted', async () => {
+    const first = makeService();
+    const client = await ready(first.service);
+    const chatId = client.state.chat.id;
+    await first.service.handle(client, { type: 'send', chatId, text: 'Remember me' });
+    await first.service.idle(chatId);
+    const file = join(dir.path, 'chats.json');
+    const saved = JSON.parse(readFileSync(file, 'utf8'));
+    saved.chats[0].messages.at(-1).status = 'streaming';
+    writeFileSync(file, JSON.stringify(saved));
+    const second = makeService();
+    const restored = await ready(second.service);
+    assert.equal(restored.state.chat.id, chatId);
+    assert.equal(restored.state.chat.messages[0].text, 'Remember me');
+    assert.equal(restored.state.chat.messages[1].status, 'interrupted');
+  });
+
+  it('a corrupted history file is moved aside with a warning, not dropped', async () => {
+    writeFileSync(join(dir.path, 'chats.json'), '{not json');
+    const { service } = makeService();
+    const client = await ready(service);
+    assert.equal(client.state.chat.messages.length, 0);
+    assert.ok(logs.some((l) => /moved to .*corrupt/.test(l)), logs.join('\n'));
+  });
+});

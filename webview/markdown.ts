@@ -1,0 +1,107 @@
+// Markdown → safe HTML, rendered block by block so a streaming reply costs O(open block) per frame.
+import DOMPurify from 'dompurify';
+import { Marked, type Links, type Token, type Tokens } from 'marked';
+import { highlight } from './highlight';
+
+const marked = new Marked({
+  gfm: true,
+  breaks: false,
+  renderer: {
+    code({ text, lang }: Tokens.Code) {
+      const language = (lang ?? '').trim().split(/\s+/)[0].toLowerCase();
+      return codeBlockHtml(text, language);
+    },
+  },
+});
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+function codeBlockHtml(code: string, language: string): string {
+  const label = language || 'text';
+  return (
+    `<div class="code-block" data-lang="${escapeHtml(label)}">` +
+    `<div class="code-header"><span class="code-lang">${escapeHtml(label)}</span>` +
+    `<span class="code-actions">` +
+    `<button type="button" class="icon-button" data-code-action="copy" title="Copy" aria-label="Copy code"><span class="codicon codicon-copy"></span></button>` +
+    `<button type="button" class="icon-button" data-code-action="insert" title="Insert at cursor" aria-label="Insert code at cursor"><span class="codicon codicon-insert"></span></button>` +
+    `<button type="button" class="icon-button" data-code-action="newFile" title="New file" aria-label="Open code in a new file"><span class="codicon codicon-new-file"></span></button>` +
+    `</span></div>` +
+    `<pre><code class="hljs">${highlight(code, language)}</code></pre></div>`
+  );
+}
+
+const PURIFY_CONFIG = {
+  ALLOWED_URI_REGEXP: /^(?:https?:|#)/i,
+  FORBID_TAGS: ['style', 'form', 'input', 'textarea', 'select', 'iframe', 'object', 'embed', 'svg', 'math'],
+  FORBID_ATTR: ['style', 'srcset'],
+};
+
+export function renderTokens(tokens: Token[], links: Links | undefined): string {
+  const list = Object.assign(tokens, { links: links ?? {} }) as Token[] & { links: Links };
+  return DOMPurify.sanitize(marked.parser(list), PURIFY_CONFIG) as string;
+}
+
+export function renderMarkdown(text: string): string {
+  const tokens = marked.lexer(text);
+  return renderTokens(tokens, tokens.links);
+}
+
+export function lex(text: string): Token[] & { links: Links } {
+  return marked.lexer(text);
+}
+
+/**
+ * Renders a growing markdown text into `root`. Finished top-level blocks are rendered once into their own
+ * element and never touched again (so a selection in them survives); only the last, still-open block is
+ * re-rendered when more text arrives.
+ */
+export class StreamingMarkdown {
+  private text = '';
+  private frozenChars = 0;
+  private readonly openBlock: HTMLElement;
+
+  constructor(private readonly root: HTMLElement) {
+    this.openBlock = document.createElement('div');
+    this.openBlock.className = 'md-block open';
+    root.append(this.openBlock);
+  }
+
+  get value(): string {
+    return this.text;
+  }
+
+  /** Appends text; call `flush` (once per frame) to update the DOM. */
+  append(delta: string): void {
+    this.text += delta;
+  }
+
+  flush(final = false): void {
+    const tail = this.text.slice(this.frozenChars);
+    const tokens = lex(tail);
+    const lastContent = final ? tokens.length : lastContentIndex(tokens);
+    let consumed = 0;
+    const frozen: Token[] = [];
+    for (let i = 0; i < lastContent; i++) {
+      frozen.push(tokens[i]);
+      consumed += tokens[i].raw.length;
+    }
+    if (frozen.some((t) => t.type !== 'space')) {
+      const block = document.createElement('div');
+      block.className = 'md-block';
+      block.innerHTML = renderTokens(frozen, tokens.links);
+      this.root.insertBefore(block, this.openBlock);
+    }
+    this.frozenChars += consumed;
+    const open = tokens.slice(lastContent);
+    this.openBlock.innerHTML = open.length ? renderTokens(open, tokens.links) : '';
+    if (final) this.openBlock.remove();
+  }
+}
+
+/** Index of the last non-space token: everything before it is finished. */
+function lastContentIndex(tokens: Token[]): number {
+  for (let i = tokens.length - 1; i >= 0; i--) if (tokens[i].type !== 'space') return i;
+  return 0;
+}
