@@ -2,7 +2,11 @@
 // a runtime schema. The host validates everything the webview sends; the webview validates what it receives.
 import * as v from 'valibot';
 
-export const PROVIDER_IDS = ['demo', 'groq', 'openai', 'compatible', 'anthropic', 'google'] as const;
+export const PROVIDER_IDS = [
+  'demo', 'groq', 'openai', 'anthropic', 'google',
+  // OpenAI-compatible presets: the openai SDK with their own base URL and key each
+  'cerebras', 'xai', 'openrouter', 'ollama', 'lmstudio', 'custom',
+] as const;
 export type ProviderId = (typeof PROVIDER_IDS)[number];
 
 const MAX_TEXT = 1_000_000;
@@ -72,6 +76,18 @@ export const StreamEventSchema = v.variant('type', [
 export type StreamEvent = v.InferOutput<typeof StreamEventSchema>;
 
 // ---- chat state (host-owned, mirrored to the webview) ----
+/** What the webview sees of an attachment; contents stay in the host. */
+export const AttachmentInfoSchema = v.object({
+  id,
+  name: v.string(),
+  /** Workspace-relative path, or a label such as "selection of hello.ts:3-9" or "pasted image". */
+  source: v.string(),
+  kind: v.picklist(['text', 'image']),
+  mimeType: v.string(),
+  size: finiteNumber,
+});
+export type AttachmentInfo = v.InferOutput<typeof AttachmentInfoSchema>;
+
 export const MessageSchema = v.object({
   id,
   role: v.picklist(['user', 'assistant']),
@@ -82,6 +98,7 @@ export const MessageSchema = v.object({
   usage: v.optional(UsageSchema),
   status: v.optional(v.picklist(['streaming', 'done', 'stopped', 'error', 'interrupted'])),
   error: v.optional(v.object({ kind: v.picklist(ERROR_KINDS), message: v.string(), action: v.optional(v.picklist(ERROR_ACTIONS)) })),
+  attachments: v.optional(v.array(AttachmentInfoSchema)),
   createdAt: finiteNumber,
 });
 export type ChatMessage = v.InferOutput<typeof MessageSchema>;
@@ -118,23 +135,68 @@ export type Capabilities = v.InferOutput<typeof CapabilitiesSchema>;
 export const ProviderInfoSchema = v.object({
   id: v.picklist(PROVIDER_IDS),
   label: v.string(),
+  /** Built-in models merged with the provider's models endpoint (when a key is set and it answered). */
   models: v.array(v.string()),
   keySet: v.boolean(),
   needsKey: v.boolean(),
+  /** Where the key came from, never the key itself. */
+  keySource: v.optional(v.picklist(['secret-storage', 'environment'])),
+  baseUrl: v.optional(v.string()),
 });
 export type ProviderInfo = v.InferOutput<typeof ProviderInfoSchema>;
 
+export const ChatSummarySchema = v.object({ id, title: v.string(), updatedAt: finiteNumber, messageCount: v.number() });
+export type ChatSummary = v.InferOutput<typeof ChatSummarySchema>;
+
 // ---- webview → host ----
 const chatId = id;
+const providerId = v.picklist(PROVIDER_IDS);
+const shortText = v.pipe(v.string(), v.maxLength(10_000));
 export const WebviewMessageSchema = v.variant('type', [
   v.object({ type: v.literal('ready') }),
-  v.object({ type: v.literal('send'), chatId, text: v.pipe(v.string(), v.maxLength(MAX_TEXT)) }),
+  // conversation
+  v.object({
+    type: v.literal('send'),
+    chatId,
+    text: v.pipe(v.string(), v.maxLength(MAX_TEXT)),
+    /** Replace {{selection}}, {{file}} and {{language}} from the active editor before sending. */
+    fillBuiltins: v.optional(v.boolean()),
+  }),
   v.object({ type: v.literal('stop'), chatId }),
-  v.object({ type: v.literal('setConfig'), chatId, patch: ChatConfigPatchSchema }),
+  v.object({ type: v.literal('editResend'), chatId, messageId: id, text: v.pipe(v.string(), v.maxLength(MAX_TEXT)) }),
+  v.object({ type: v.literal('regenerate'), chatId }),
+  v.object({ type: v.literal('continue'), chatId }),
   v.object({ type: v.literal('deleteMessage'), chatId, messageId: id }),
+  v.object({ type: v.literal('setConfig'), chatId, patch: ChatConfigPatchSchema }),
+  // chats
+  v.object({ type: v.literal('newChat') }),
+  v.object({ type: v.literal('switchChat'), chatId }),
+  v.object({ type: v.literal('renameChat'), chatId, title: v.pipe(v.string(), v.minLength(1), v.maxLength(200)) }),
+  v.object({ type: v.literal('deleteChat'), chatId }),
   v.object({ type: v.literal('clearChat'), chatId }),
-  v.object({ type: v.literal('runCommand'), command: v.picklist(['setApiKey']), provider: v.optional(v.picklist(PROVIDER_IDS)) }),
+  v.object({ type: v.literal('exportChat'), chatId }),
+  // attachments (the host reads files; the webview only names them)
+  v.object({ type: v.literal('pickAttachment'), chatId }),
+  v.object({ type: v.literal('attachUris'), chatId, uris: v.pipe(v.array(v.pipe(v.string(), v.maxLength(4096))), v.maxLength(50)) }),
+  v.object({
+    type: v.literal('attachImage'),
+    chatId,
+    name: v.pipe(v.string(), v.maxLength(260)),
+    mimeType: v.pipe(v.string(), v.maxLength(100)),
+    base64: v.pipe(v.string(), v.maxLength(40_000_000)),
+  }),
+  v.object({ type: v.literal('removeAttachment'), chatId, attachmentId: id }),
+  // keys and models (keys go one way only: into the host)
+  v.object({ type: v.literal('setKey'), provider: providerId, key: v.pipe(v.string(), v.minLength(1), v.maxLength(1000)) }),
+  v.object({ type: v.literal('clearKey'), provider: providerId }),
+  v.object({ type: v.literal('refreshModels'), provider: providerId }),
+  // editor and UI
+  v.object({ type: v.literal('codeAction'), action: v.picklist(['copy', 'insert', 'newFile']), code: v.pipe(v.string(), v.maxLength(MAX_TEXT)), language: v.pipe(v.string(), v.maxLength(50)) }),
+  v.object({ type: v.literal('copyText'), text: v.pipe(v.string(), v.maxLength(MAX_TEXT)) }),
+  v.object({ type: v.literal('setUiState'), showControls: v.boolean() }),
+  v.object({ type: v.literal('runCommand'), command: v.picklist(['setApiKey']), provider: v.optional(providerId) }),
   v.object({ type: v.literal('openLink'), url: v.pipe(v.string(), v.maxLength(8192)) }),
+  v.object({ type: v.literal('log'), level: v.picklist(['info', 'warning', 'error']), text: shortText }),
 ]);
 export type WebviewMessage = v.InferOutput<typeof WebviewMessageSchema>;
 
@@ -143,9 +205,15 @@ export const HostMessageSchema = v.variant('type', [
   v.object({
     type: v.literal('state'),
     chat: ChatSchema,
+    chats: v.array(ChatSummarySchema),
     providers: v.array(ProviderInfoSchema),
     capabilities: CapabilitiesSchema,
     activeRequest: v.optional(id),
+    /** Attachments waiting to go with the next message of this chat. */
+    pendingAttachments: v.array(AttachmentInfoSchema),
+    /** `parley.prompts` followed by the built-in prompts. */
+    prompts: v.array(v.string()),
+    ui: v.object({ showControls: v.boolean() }),
   }),
   v.object({ type: v.literal('stream'), chatId, requestId: id, seq: v.number(), event: StreamEventSchema }),
   v.object({ type: v.literal('notice'), level: v.picklist(['info', 'warning', 'error']), text: v.string() }),

@@ -205,9 +205,13 @@ export class ChatService {
     client.post({
       type: 'state',
       chat,
+      chats: [...this.chats.values()].map((c) => ({ id: c.id, title: c.title, updatedAt: c.updatedAt, messageCount: c.messages.length })),
       providers: await this.providerInfos(),
       capabilities: definition.capabilities(chat.config.model),
       activeRequest: this.active.get(chat.id)?.requestId,
+      pendingAttachments: [],
+      prompts: [],
+      ui: { showControls: true },
     });
   }
 

@@ -1,4 +1,4 @@
-import type { ProviderId } from '../protocol';
+import { PROVIDER_IDS, type ProviderId } from '../protocol';
 import { providerById } from '../providers/registry';
 
 /** The slice of vscode.SecretStorage Parley uses. */
@@ -42,8 +42,7 @@ export class KeyStore {
 
   /** Every key currently known, for redacting them out of anything shown or logged. */
   async all(): Promise<string[]> {
-    const ids: ProviderId[] = ['groq', 'openai', 'compatible', 'anthropic', 'google'];
-    const keys = await Promise.all(ids.map((id) => this.get(id)));
+    const keys = await Promise.all(PROVIDER_IDS.map((id) => this.get(id)));
     return keys.filter((k): k is string => !!k);
   }
 
