@@ -1,39 +1,129 @@
 import * as vscode from 'vscode';
-import type { ProviderId } from './protocol';
+import type { Chat, ChatMessage, ProviderId } from './protocol';
+import { registerExtensionModel, type ExtensionModelFunction } from './providers/extensionModels';
 import { providers } from './providers/registry';
+import { textAttachment } from './host/attachments';
 import { ChatService } from './host/chatService';
 import { HistoryStore } from './host/history';
 import { KeyStore } from './host/keys';
-import { ChatPanel, PANEL_VIEW_TYPE } from './host/panel';
+import { migrateKeysFromSettings } from './host/keyMigration';
+import { ChatPanel, ChatViewProvider, PANEL_VIEW_TYPE } from './host/panel';
 import { readSettings } from './host/settings';
+import { vscodeHost } from './host/vscodeHost';
 
-export function activate(context: vscode.ExtensionContext) {
+/** What `activate` returns: other extensions get it from `vscode.extensions.getExtension('parley.parley').exports`. */
+export interface ParleyApi {
+  /** Registers a model (async function or async generator of text deltas) under provider "Other extensions". */
+  registerModel(name: string, fn: ExtensionModelFunction): vscode.Disposable;
+  /** Every chat, with its messages. */
+  getChats(): Promise<Chat[]>;
+  /** Fires with each finished message, user or assistant. */
+  onDidAddMessage: vscode.Event<{ chat: Chat; message: ChatMessage }>;
+  /** Time activate() took, in milliseconds (measured by the benchmark). */
+  activationMs: number;
+}
+
+export function activate(context: vscode.ExtensionContext): ParleyApi {
   const started = performance.now();
   const log = vscode.window.createOutputChannel('Parley', { log: true });
   const keys = new KeyStore(context.secrets);
-  const service = new ChatService(
-    {
-      settings: readSettings,
-      log: (line) => log.info(line),
-      runCommand: (command, provider) => void vscode.commands.executeCommand(`parley.${command}`, provider),
-      openExternal: (url) => void vscode.env.openExternal(vscode.Uri.parse(url, true)),
-    },
-    keys,
-    new HistoryStore(context.globalStorageUri.fsPath),
-  );
+  const host = vscodeHost(context, log);
+  const service = new ChatService(host, keys, new HistoryStore(context.globalStorageUri.fsPath));
+  const messageEmitter = new vscode.EventEmitter<{ chat: Chat; message: ChatMessage }>();
+  service.onMessage((chat, message) => messageEmitter.fire({ chat, message }));
+
+  const showPanel = () => ChatPanel.show(context.extensionUri, service);
+  const attach = async (read: () => Promise<void>) => {
+    showPanel();
+    try {
+      await read();
+    } catch (err) {
+      void vscode.window.showErrorMessage(`Parley: ${(err as Error).message}`);
+    }
+  };
+  const maxBytes = () => readSettings().attachments?.maxBytes ?? 1024 * 1024;
 
   context.subscriptions.push(
     log,
+    messageEmitter,
+    { dispose: () => service.stopAll() },
     context.secrets.onDidChange((e) => e.key.startsWith('parley.apiKey.') && keys.changed()),
-    vscode.commands.registerCommand('parley.startChat', () => ChatPanel.show(context.extensionUri, service)),
+    vscode.commands.registerCommand('parley.startChat', showPanel),
+    vscode.commands.registerCommand('parley.newChat', async () => {
+      await service.newChat();
+      showPanel();
+      await service.broadcastState();
+    }),
+    vscode.commands.registerCommand('parley.focusInput', () => {
+      if (!ChatPanel.focusInput()) showPanel();
+    }),
     vscode.commands.registerCommand('parley.setApiKey', (provider?: ProviderId) => setApiKey(keys, provider)),
     vscode.commands.registerCommand('parley.clearApiKey', (provider?: ProviderId) => clearApiKey(keys, provider)),
+    vscode.commands.registerCommand('parley.attachCurrentFile', (uri?: vscode.Uri) =>
+      attach(async () => {
+        const target = uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri;
+        if (!target) throw new Error('Open a file first: there is no current file to attach.');
+        const chat = await service.currentChat();
+        const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === target.toString());
+        if (doc?.isDirty || target.scheme === 'untitled') {
+          // Attach what the user sees, unsaved edits included.
+          const name = vscode.workspace.asRelativePath(target);
+          await service.addAttachments(chat.id, [textAttachment(name.split('/').pop() ?? name, name, doc!.getText(), maxBytes())]);
+        } else await service.attachFiles(chat.id, [target.fsPath]);
+      }),
+    ),
+    vscode.commands.registerCommand('parley.attachFile', (uri?: vscode.Uri, uris?: vscode.Uri[]) =>
+      attach(async () => {
+        const chat = await service.currentChat();
+        const picked = uris?.length ? uris.map((u) => u.fsPath) : uri instanceof vscode.Uri ? [uri.fsPath] : await host.pickWorkspaceFiles!();
+        await service.attachFiles(chat.id, picked);
+      }),
+    ),
+    vscode.commands.registerCommand('parley.addSelection', () =>
+      attach(async () => {
+        const editor = vscode.window.activeTextEditor;
+        if (!editor || editor.selection.isEmpty) throw new Error('Select some code first.');
+        const chat = await service.currentChat();
+        const file = vscode.workspace.asRelativePath(editor.document.uri);
+        const { start, end } = editor.selection;
+        const source = `${file}:${start.line + 1}-${end.line + 1}`;
+        await service.addAttachments(chat.id, [textAttachment(`selection of ${file.split('/').pop()}`, source, editor.document.getText(editor.selection), maxBytes())]);
+      }),
+    ),
+    vscode.commands.registerCommand('parley.exportChat', async () => {
+      const chat = await service.currentChat();
+      const { chatToMarkdown } = await import('./host/export');
+      await host.openDocument!(chatToMarkdown(chat), 'markdown');
+    }),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel) => ChatPanel.restore(panel, context.extensionUri, service),
     }),
+    vscode.window.registerWebviewViewProvider(ChatViewProvider.viewType, new ChatViewProvider(context.extensionUri, service)),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('parley')) {
+        void migrateKeysFromSettings(keys, (l) => log.info(l));
+        void service.broadcastState();
+      }
+    }),
   );
-  log.info(`Parley activated in ${(performance.now() - started).toFixed(1)} ms`);
-  return { activationMs: performance.now() - started };
+  // Off the activation path: nothing here is needed to show the panel.
+  setTimeout(() => void migrateKeysFromSettings(keys, (l) => log.info(l)).catch((err) => log.error(`Key migration failed: ${err}`)), 0);
+
+  const activationMs = performance.now() - started;
+  log.info(`Parley activated in ${activationMs.toFixed(1)} ms`);
+  return {
+    registerModel: (name, fn) => {
+      const registration = registerExtensionModel(name, fn);
+      void service.broadcastState();
+      return new vscode.Disposable(() => {
+        registration.dispose();
+        void service.broadcastState();
+      });
+    },
+    getChats: () => service.allChats().then((chats) => structuredClone(chats)),
+    onDidAddMessage: messageEmitter.event,
+    activationMs,
+  };
 }
 
 const keyed = () => providers.filter((p) => p.needsKey);

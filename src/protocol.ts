@@ -6,6 +6,8 @@ export const PROVIDER_IDS = [
   'demo', 'groq', 'openai', 'anthropic', 'google',
   // OpenAI-compatible presets: the openai SDK with their own base URL and key each
   'cerebras', 'xai', 'openrouter', 'ollama', 'lmstudio', 'custom',
+  // models registered by other extensions through Parley's API
+  'extension',
 ] as const;
 export type ProviderId = (typeof PROVIDER_IDS)[number];
 
@@ -217,6 +219,8 @@ export const HostMessageSchema = v.variant('type', [
   }),
   v.object({ type: v.literal('stream'), chatId, requestId: id, seq: v.number(), event: StreamEventSchema }),
   v.object({ type: v.literal('notice'), level: v.picklist(['info', 'warning', 'error']), text: v.string() }),
+  /** Put the keyboard focus in the message input (Ctrl/Cmd+L from the editor). */
+  v.object({ type: v.literal('focus') }),
 ]);
 export type HostMessage = v.InferOutput<typeof HostMessageSchema>;
 

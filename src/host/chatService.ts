@@ -15,8 +15,11 @@ import { applyCapabilities } from '../providers/capabilities';
 import { classifyError, ParleyError, redactKeys } from '../providers/errors';
 import { providerById, providers } from '../providers/registry';
 import type { AdapterOptions, ProviderAdapter, ProviderDefinition, Turn } from '../providers/types';
+import { foldIntoText, info, pastedImage, readWorkspaceFile, type Attachment, type AttachmentPolicy } from './attachments';
+import { chatToMarkdown } from './export';
 import type { HistoryStore } from './history';
 import type { KeyStore } from './keys';
+import { fillBuiltins, type EditorContext } from './prompts';
 
 /** Settings the service reads each time it needs them (so changes apply at once). */
 export interface ServiceSettings {
@@ -26,14 +29,24 @@ export interface ServiceSettings {
   baseUrl(provider: ProviderId): string | undefined;
   requestTimeoutSeconds: number;
   maxRetries: number;
+  prompts?: string[];
+  attachments?: Omit<AttachmentPolicy, 'roots'>;
+  showConfigurationControls?: boolean;
 }
 
-/** What the service needs from VS Code, injected so it can be tested with real parts and no `vscode`. */
+/** What the service needs from VS Code, injected so it runs with real parts and no `vscode` in unit tests. */
 export interface ServiceHost {
   settings(): ServiceSettings;
   log(line: string): void;
   runCommand(command: 'setApiKey', provider?: ProviderId): void;
   openExternal(url: string): void;
+  workspaceRoots?(): string[];
+  editorContext?(): EditorContext | undefined;
+  pickWorkspaceFiles?(): Promise<string[]>;
+  openDocument?(content: string, language: string): Promise<void>;
+  insertAtCursor?(text: string): Promise<boolean>;
+  copyToClipboard?(text: string): Promise<void>;
+  uiState?: { get(): { showControls?: boolean }; set(state: { showControls: boolean }): PromiseLike<void> };
 }
 
 /** One connected webview (editor panel or sidebar view). */
@@ -50,19 +63,35 @@ interface ActiveRequest {
   done?: Promise<void>;
 }
 
+export const BUILT_IN_PROMPTS = [
+  'Explain this code:\n\n{{selection}}',
+  'Find bugs in this {{language}} file and suggest fixes:\n\n{{file}}',
+  'Write unit tests for:\n\n{{selection}}',
+  'Translate the following into {{target language}}:\n\n{{text}}',
+];
+
 const PERSIST_INTERVAL_MS = 1000;
+const DEFAULT_ATTACHMENT_POLICY: Omit<AttachmentPolicy, 'roots'> = {
+  allowedTypes: ['text/*', 'application/json', 'image/png', 'image/jpeg', 'image/gif', 'image/webp'],
+  maxBytes: 1024 * 1024,
+};
+const CONTINUE_PROMPT = 'Your previous reply was cut off. Continue exactly where it stopped, without repeating anything.';
+
+export type MessageListener = (chat: Chat, message: ChatMessage) => void;
 
 export class ChatService {
   private readonly chats = new Map<string, Chat>();
   private readonly active = new Map<string, ActiveRequest>();
+  private readonly pending = new Map<string, Attachment[]>();
   private readonly clients = new Set<Client>();
-  private readonly adapters = new Map<string, Promise<ProviderAdapter>>();
+  private readonly modelLists = new Map<ProviderId, string[]>();
+  private readonly messageListeners = new Set<MessageListener>();
   private activeChatId: string | undefined;
   private loaded: Promise<void> | undefined;
 
   constructor(private readonly host: ServiceHost, private readonly keys: KeyStore, private readonly history: HistoryStore) {
     keys.onDidChange(() => {
-      this.adapters.clear();
+      this.modelLists.clear();
       void this.broadcastState();
     });
   }
@@ -93,8 +122,9 @@ export class ChatService {
     try {
       await this.dispatch(client, parsed.value);
     } catch (err) {
-      const text = err instanceof ParleyError ? err.message : `Parley could not do that: ${(err as Error)?.message ?? err}`;
-      this.host.log(`Error handling "${parsed.value.type}": ${(err as Error)?.stack ?? err}`);
+      const known = err instanceof ParleyError;
+      const text = known ? err.message : `Parley could not do that: ${(err as Error)?.message ?? err}`;
+      this.host.log(`Refused "${parsed.value.type}": ${known ? err.message : ((err as Error)?.stack ?? err)}`);
       client.post({ type: 'notice', level: 'error', text });
     }
   }
@@ -106,29 +136,94 @@ export class ChatService {
         client.chatId = (await this.ensureActiveChat()).id;
         return this.postState(client);
       case 'send':
-        return this.send(this.chatOrThrow(msg.chatId), msg.text);
+        return this.send(this.chatOrThrow(msg.chatId), msg.text, msg.fillBuiltins ?? false);
       case 'stop':
         return this.stop(msg.chatId);
-      case 'setConfig':
-        return this.setConfig(this.chatOrThrow(msg.chatId), msg.patch);
+      case 'editResend':
+        return this.editResend(this.chatOrThrow(msg.chatId), msg.messageId, msg.text);
+      case 'regenerate':
+        return this.regenerate(this.chatOrThrow(msg.chatId));
+      case 'continue':
+        return this.continueReply(this.chatOrThrow(msg.chatId));
       case 'deleteMessage': {
         const chat = this.chatOrThrow(msg.chatId);
         this.assertIdle(chat);
         chat.messages = chat.messages.filter((m) => m.id !== msg.messageId);
         return this.changed(chat);
       }
+      case 'setConfig':
+        return this.setConfig(this.chatOrThrow(msg.chatId), msg.patch);
+      case 'newChat':
+        client.chatId = (await this.newChat()).id;
+        return this.postState(client);
+      case 'switchChat':
+        client.chatId = this.chatOrThrow(msg.chatId).id;
+        this.activeChatId = client.chatId;
+        await this.persist();
+        return this.postState(client);
+      case 'renameChat': {
+        const chat = this.chatOrThrow(msg.chatId);
+        chat.title = msg.title.trim() || chat.title;
+        return this.changed(chat, true);
+      }
+      case 'deleteChat':
+        return this.deleteChat(msg.chatId);
       case 'clearChat': {
         const chat = this.chatOrThrow(msg.chatId);
         this.stop(chat.id);
+        await this.active.get(chat.id)?.done;
         chat.messages = [];
         chat.title = 'New chat';
-        return this.changed(chat);
+        return this.changed(chat, true);
       }
+      case 'exportChat': {
+        const chat = this.chatOrThrow(msg.chatId);
+        if (!this.host.openDocument) throw new ParleyError('bad-request', 'Export needs an editor.');
+        return this.host.openDocument(chatToMarkdown(chat), 'markdown');
+      }
+      case 'pickAttachment': {
+        const chat = this.chatOrThrow(msg.chatId);
+        const paths = (await this.host.pickWorkspaceFiles?.()) ?? [];
+        return this.attachFiles(chat.id, paths);
+      }
+      case 'attachUris':
+        return this.attachFiles(this.chatOrThrow(msg.chatId).id, msg.uris);
+      case 'attachImage': {
+        const chat = this.chatOrThrow(msg.chatId);
+        return this.addAttachments(chat.id, [pastedImage(msg.name, msg.mimeType, msg.base64, this.attachmentPolicy())]);
+      }
+      case 'removeAttachment': {
+        const list = this.pending.get(msg.chatId) ?? [];
+        this.pending.set(msg.chatId, list.filter((a) => a.id !== msg.attachmentId));
+        return this.broadcastState(msg.chatId);
+      }
+      case 'setKey':
+        await this.keys.set(msg.provider, msg.key);
+        return this.broadcastState();
+      case 'clearKey':
+        await this.keys.clear(msg.provider);
+        return this.broadcastState();
+      case 'refreshModels':
+        this.modelLists.delete(msg.provider);
+        await this.fetchModels(msg.provider, true);
+        return this.broadcastState();
+      case 'codeAction':
+        if (msg.action === 'copy') return this.host.copyToClipboard?.(msg.code);
+        if (msg.action === 'newFile') return this.host.openDocument?.(msg.code, msg.language || 'plaintext');
+        if (!(await this.host.insertAtCursor?.(msg.code))) throw new ParleyError('bad-request', 'Open a file in an editor to insert code at the cursor.');
+        return;
+      case 'copyText':
+        return this.host.copyToClipboard?.(msg.text);
+      case 'setUiState':
+        await this.host.uiState?.set({ showControls: msg.showControls });
+        return this.broadcastState();
       case 'runCommand':
         return this.host.runCommand(msg.command, msg.provider);
       case 'openLink':
         if (!/^https?:\/\//i.test(msg.url)) throw new ParleyError('bad-request', 'Only http and https links can be opened.');
         return this.host.openExternal(msg.url);
+      case 'log':
+        return this.host.log(`[webview] ${msg.text}`);
     }
   }
 
@@ -145,24 +240,45 @@ export class ChatService {
   }
 
   private async ensureActiveChat(): Promise<Chat> {
+    await this.load();
     const current = this.activeChatId && this.chats.get(this.activeChatId);
     if (current) return current;
     return this.newChat();
   }
 
+  /** The chat a command from the palette acts on (the one shown last). */
+  async currentChat(): Promise<Chat> {
+    return this.ensureActiveChat();
+  }
+
   async newChat(): Promise<Chat> {
+    await this.load();
     const settings = this.host.settings();
     let provider = settings.defaultProvider;
     // A newcomer with no key lands on the demo model instead of an error.
     if ((providerById(provider)?.needsKey ?? true) && !(await this.keys.has(provider))) provider = 'demo';
     const definition = providerById(provider) ?? providers[0];
-    const model = provider === settings.defaultProvider && settings.defaultModel ? settings.defaultModel : definition.builtinModels[0];
+    const model = provider === settings.defaultProvider && settings.defaultModel ? settings.defaultModel : (definition.builtinModels[0] ?? '');
     const now = Date.now();
     const chat: Chat = { id: randomUUID(), title: 'New chat', messages: [], config: { ...settings.defaultConfig, provider: definition.id, model }, createdAt: now, updatedAt: now };
     this.chats.set(chat.id, chat);
     this.activeChatId = chat.id;
     await this.persist();
     return chat;
+  }
+
+  private async deleteChat(chatId: string): Promise<void> {
+    const chat = this.chatOrThrow(chatId);
+    this.stop(chat.id);
+    await this.active.get(chat.id)?.done;
+    this.chats.delete(chat.id);
+    this.pending.delete(chat.id);
+    await this.history.deleteAttachments(chat.messages.flatMap((m) => (m.attachments ?? []).map((a) => a.id)));
+    if (this.activeChatId === chat.id) this.activeChatId = [...this.chats.values()].sort((a, b) => b.updatedAt - a.updatedAt)[0]?.id;
+    const fallback = await this.ensureActiveChat();
+    for (const client of this.clients) if (client.chatId === chat.id || !client.chatId) client.chatId = fallback.id;
+    await this.persist();
+    await this.broadcastState();
   }
 
   private async setConfig(chat: Chat, patch: ChatConfigPatch): Promise<void> {
@@ -174,10 +290,10 @@ export class ChatService {
     await this.changed(chat);
   }
 
-  private async changed(chat: Chat): Promise<void> {
+  private async changed(chat: Chat, listChanged = false): Promise<void> {
     chat.updatedAt = Date.now();
     await this.persist();
-    await this.broadcastState(chat.id);
+    await this.broadcastState(listChanged ? undefined : chat.id);
   }
 
   private persist(): Promise<void> {
@@ -190,11 +306,77 @@ export class ChatService {
     return this.chats.get(chatId);
   }
 
+  async allChats(): Promise<Chat[]> {
+    await this.load();
+    return [...this.chats.values()];
+  }
+
+  /** Called with every finished message (user and assistant), like marimo's `on_message`. */
+  onMessage(listener: MessageListener): () => void {
+    this.messageListeners.add(listener);
+    return () => this.messageListeners.delete(listener);
+  }
+
+  private notifyMessage(chat: Chat, message: ChatMessage): void {
+    for (const listener of this.messageListeners) {
+      try {
+        listener(structuredClone(chat), structuredClone(message));
+      } catch (err) {
+        this.host.log(`A Parley API listener failed: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  // ---- attachments ----
+
+  private attachmentPolicy(): AttachmentPolicy {
+    return { ...DEFAULT_ATTACHMENT_POLICY, ...this.host.settings().attachments, roots: this.host.workspaceRoots?.() ?? [] };
+  }
+
+  /** Reads files (paths or file: URIs) into the chat's pending attachments; each refusal is reported. */
+  async attachFiles(chatId: string, paths: readonly string[]): Promise<void> {
+    const policy = this.attachmentPolicy();
+    const added: Attachment[] = [];
+    const refused: string[] = [];
+    for (const path of paths) {
+      try {
+        added.push(await readWorkspaceFile(path, policy));
+      } catch (err) {
+        refused.push(err instanceof ParleyError ? err.message : `Could not read ${path}: ${(err as Error).message}`);
+      }
+    }
+    if (added.length) await this.addAttachments(chatId, added);
+    if (refused.length) {
+      for (const reason of refused) this.host.log(`Attachment refused: ${reason}`);
+      throw new ParleyError('attachment', refused.join(' '));
+    }
+  }
+
+  async addAttachments(chatId: string, attachments: Attachment[]): Promise<void> {
+    const list = this.pending.get(chatId) ?? [];
+    list.push(...attachments);
+    this.pending.set(chatId, list);
+    await this.broadcastState(chatId);
+  }
+
   // ---- state to webviews ----
 
   private async providerInfos(): Promise<ProviderInfo[]> {
+    const settings = this.host.settings();
     return Promise.all(
-      providers.map(async (p) => ({ id: p.id, label: p.label, models: p.builtinModels, keySet: !p.needsKey || (await this.keys.has(p.id)), needsKey: p.needsKey })),
+      providers.map(async (p) => {
+        const stored = p.needsKey ? await this.keys.source(p.id) : undefined;
+        const fetched = this.modelLists.get(p.id) ?? [];
+        return {
+          id: p.id,
+          label: p.label,
+          models: [...new Set([...p.builtinModels, ...fetched])],
+          keySet: !p.needsKey || stored !== undefined,
+          needsKey: p.needsKey,
+          ...(stored && { keySource: stored }),
+          ...((settings.baseUrl(p.id) ?? p.defaultBaseUrl) && { baseUrl: settings.baseUrl(p.id) ?? p.defaultBaseUrl }),
+        };
+      }),
     );
   }
 
@@ -202,21 +384,43 @@ export class ChatService {
     const chat = client.chatId ? this.chats.get(client.chatId) : undefined;
     if (!chat) return;
     const definition = providerById(chat.config.provider) ?? providers[0];
+    const settings = this.host.settings();
+    void this.fetchModels(chat.config.provider, false);
     client.post({
       type: 'state',
       chat,
-      chats: [...this.chats.values()].map((c) => ({ id: c.id, title: c.title, updatedAt: c.updatedAt, messageCount: c.messages.length })),
+      chats: [...this.chats.values()]
+        .sort((a, b) => b.updatedAt - a.updatedAt)
+        .map((c) => ({ id: c.id, title: c.title, updatedAt: c.updatedAt, messageCount: c.messages.length })),
       providers: await this.providerInfos(),
       capabilities: definition.capabilities(chat.config.model),
       activeRequest: this.active.get(chat.id)?.requestId,
-      pendingAttachments: [],
-      prompts: [],
-      ui: { showControls: true },
+      pendingAttachments: (this.pending.get(chat.id) ?? []).map(info),
+      prompts: [...(settings.prompts ?? []), ...BUILT_IN_PROMPTS],
+      ui: { showControls: this.host.uiState?.get().showControls ?? settings.showConfigurationControls ?? true },
     });
   }
 
-  private async broadcastState(chatId?: string): Promise<void> {
+  async broadcastState(chatId?: string): Promise<void> {
     await Promise.all([...this.clients].filter((c) => !chatId || c.chatId === chatId).map((c) => this.postState(c)));
+  }
+
+  /** Fetches a provider's model list once per session (or again when asked), merged into the built-in list. */
+  private async fetchModels(provider: ProviderId, force: boolean): Promise<void> {
+    if (!force && this.modelLists.has(provider)) return;
+    const definition = providerById(provider);
+    if (!definition || (definition.needsKey && !(await this.keys.has(provider)))) return;
+    this.modelLists.set(provider, []);
+    try {
+      const adapter = await this.adapterFor(definition, () => undefined);
+      const models = (await adapter.listModels?.(AbortSignal.timeout(15_000))) ?? [];
+      this.modelLists.set(provider, models);
+      if (!force && models.length) await this.broadcastState();
+    } catch (err) {
+      const reason = classifyError(err, { provider: definition.label, model: '', host: definition.defaultBaseUrl ?? '', keys: await this.keys.all() });
+      this.host.log(`Could not list ${definition.label} models: ${reason.message}`);
+      if (force) throw new ParleyError(reason.kind, `Could not list ${definition.label} models: ${reason.message}`);
+    }
   }
 
   private emit(chatId: string, requestId: string, seq: number, event: StreamEvent): void {
@@ -227,24 +431,92 @@ export class ChatService {
 
   // ---- sending and streaming ----
 
-  private async send(chat: Chat, text: string): Promise<void> {
+  private async send(chat: Chat, typed: string, withBuiltins: boolean): Promise<void> {
     this.assertIdle(chat);
-    if (!text.trim()) throw new ParleyError('bad-request', 'Type a message first.');
-    const now = Date.now();
-    chat.messages.push({ id: randomUUID(), role: 'user', text, createdAt: now });
-    if (chat.title === 'New chat') chat.title = titleFrom(text);
+    const text = withBuiltins ? fillBuiltins(typed, this.host.editorContext?.()) : typed;
+    const attachments = this.pending.get(chat.id) ?? [];
+    if (!text.trim() && !attachments.length) throw new ParleyError('bad-request', 'Type a message first.');
+    const definition = providerById(chat.config.provider) ?? providers[0];
+    if (attachments.some((a) => a.kind === 'image') && !definition.capabilities(chat.config.model).vision) {
+      throw new ParleyError('attachment', `${chat.config.model || definition.label} cannot see images. Remove the image or pick a vision model.`);
+    }
+    await Promise.all(attachments.map((a) => this.history.saveAttachment(a)));
+    this.pending.delete(chat.id);
+    const message: ChatMessage = { id: randomUUID(), role: 'user', text, createdAt: Date.now(), ...(attachments.length && { attachments: attachments.map(info) }) };
+    chat.messages.push(message);
+    if (chat.title === 'New chat') chat.title = titleFrom(text || attachments[0].name);
+    this.notifyMessage(chat, message);
     await this.reply(chat);
   }
 
-  private async reply(chat: Chat): Promise<void> {
-    const turns = toTurns(chat.messages);
+  private async editResend(chat: Chat, messageId: string, text: string): Promise<void> {
+    this.assertIdle(chat);
+    const index = chat.messages.findIndex((m) => m.id === messageId && m.role === 'user');
+    if (index < 0) throw new ParleyError('bad-request', 'That message is no longer in the chat.');
+    if (!text.trim()) throw new ParleyError('bad-request', 'The edited message is empty.');
+    const original = chat.messages[index];
+    chat.messages = chat.messages.slice(0, index);
+    chat.messages.push({ ...original, id: randomUUID(), text, createdAt: Date.now() });
+    await this.reply(chat);
+  }
+
+  private async regenerate(chat: Chat): Promise<void> {
+    this.assertIdle(chat);
+    if (chat.messages.at(-1)?.role === 'assistant') chat.messages.pop();
+    if (chat.messages.at(-1)?.role !== 'user') throw new ParleyError('bad-request', 'There is no message to answer.');
+    await this.reply(chat);
+  }
+
+  private async continueReply(chat: Chat): Promise<void> {
+    this.assertIdle(chat);
+    const last = chat.messages.at(-1);
+    if (last?.role !== 'assistant' || !last.text) throw new ParleyError('bad-request', 'There is no reply to continue.');
+    await this.reply(chat, last);
+  }
+
+  private async reply(chat: Chat, continuing?: ChatMessage): Promise<void> {
     const { provider, model } = chat.config;
-    const reply: ChatMessage = { id: randomUUID(), role: 'assistant', text: '', provider, model, status: 'streaming', createdAt: Date.now() };
-    chat.messages.push(reply);
+    let turns: Turn[];
+    let reply: ChatMessage;
+    if (continuing) {
+      turns = [...(await this.toTurns(chat)), { role: 'user', text: CONTINUE_PROMPT }];
+      reply = continuing;
+      reply.status = 'streaming';
+      delete reply.error;
+    } else {
+      turns = await this.toTurns(chat);
+      reply = { id: randomUUID(), role: 'assistant', text: '', provider, model, status: 'streaming', createdAt: Date.now() };
+      chat.messages.push(reply);
+    }
     const request: ActiveRequest = { requestId: randomUUID(), controller: new AbortController(), stopped: false };
     this.active.set(chat.id, request);
-    await this.changed(chat);
+    await this.changed(chat, true);
     request.done = this.runStream(chat, reply, request, turns);
+  }
+
+  /** The conversation as adapters see it: attachments folded in, failed empty replies left out. */
+  private async toTurns(chat: Chat): Promise<Turn[]> {
+    const vision = (providerById(chat.config.provider) ?? providers[0]).capabilities(chat.config.model).vision;
+    const turns: Turn[] = [];
+    for (const m of chat.messages) {
+      if (m.role === 'assistant' && (m.text.length === 0 || m.status === 'streaming')) continue;
+      if (!m.attachments?.length) {
+        turns.push({ role: m.role, text: m.text });
+        continue;
+      }
+      const loaded = (await Promise.all(m.attachments.map((a) => this.history.loadAttachment(a.id)))).filter((a): a is Attachment => !!a);
+      const missing = m.attachments.length - loaded.length;
+      const images = loaded.filter((a) => a.kind === 'image' && a.base64);
+      let text = foldIntoText(m.text, loaded);
+      if (missing) text += `\n\n[${missing} attachment(s) could not be found any more]`;
+      if (images.length && !vision) text += `\n\n[${images.length} image(s) left out: ${chat.config.model} cannot see images]`;
+      turns.push({
+        role: m.role,
+        text,
+        ...(vision && images.length && { images: images.map((a) => ({ mimeType: a.mimeType, base64: a.base64!, name: a.name })) }),
+      });
+    }
+    return turns;
   }
 
   private stop(chatId: string): void {
@@ -254,7 +526,12 @@ export class ChatService {
     request.controller.abort();
   }
 
-  /** Resolves when no reply is streaming in `chatId` (tests and export use it). */
+  /** Stops every reply in flight (the extension is shutting down). */
+  stopAll(): void {
+    for (const chatId of this.active.keys()) this.stop(chatId);
+  }
+
+  /** Resolves when no reply is streaming in `chatId`. */
   async idle(chatId: string): Promise<void> {
     await this.active.get(chatId)?.done;
   }
@@ -283,18 +560,18 @@ export class ChatService {
     const idleMs = settings.requestTimeoutSeconds * 1000;
     let timedOut = false;
     let idleTimer: NodeJS.Timeout | undefined;
-    const armIdleTimer = () => {
+    const armIdleTimer = (ms = idleMs) => {
       clearTimeout(idleTimer);
       idleTimer = setTimeout(() => {
         timedOut = true;
         request.controller.abort();
-      }, idleMs);
+      }, ms);
     };
     let lastPersist = Date.now();
     send({ type: 'start', messageId: reply.id, provider: reply.provider ?? definition.id, model: reply.model ?? '' });
     try {
       const adapter = await this.adapterFor(definition, (seconds) => {
-        armIdleTimer();
+        armIdleTimer(idleMs + seconds * 1000);
         send({ type: 'status', text: `Rate limited by ${definition.label}; retrying in ${Math.ceil(seconds)} s…` });
       });
       const config = applyCapabilities(chat.config, definition.capabilities(chat.config.model));
@@ -306,7 +583,7 @@ export class ChatService {
         else if (event.type === 'reasoning-delta') reply.reasoning = (reply.reasoning ?? '') + event.text;
         else if (event.type === 'usage') reply.usage = { ...reply.usage, ...event.usage };
         else if (event.type === 'finish') {
-          reply.status = 'done';
+          reply.status = event.reason === 'stop' || event.reason === 'length' || event.reason === 'content-filter' ? 'done' : reply.status;
           send(event);
           continue;
         }
@@ -328,11 +605,14 @@ export class ChatService {
         reply.status = 'stopped';
         send({ type: 'finish', reason: 'stopped' });
       } else {
-        const error = timedOut
+        const keys = await this.keys.all();
+        let error = timedOut
           ? { kind: 'timeout' as const, message: `${definition.label} sent nothing for ${settings.requestTimeoutSeconds} s, so Parley stopped waiting. The partial reply is kept.`, action: 'retry' as const }
-          : classifyError(err, { provider: definition.label, model: chat.config.model, host: hostOf(settings.baseUrl(definition.id) ?? definition.defaultBaseUrl), keys: await this.keys.all() });
-        if ((err as Error)?.name === 'StreamCutOff' && !timedOut) Object.assign(error, { kind: 'cut-off', message: `The reply from ${definition.label} was cut off before it finished. The partial reply is kept.`, action: 'continue' });
-        this.host.log(`${definition.label} request failed (${error.kind}): ${redactKeys(String((err as Error)?.message ?? err), await this.keys.all())}`);
+          : classifyError(err, { provider: definition.label, model: chat.config.model, host: hostOf(settings.baseUrl(definition.id) ?? definition.defaultBaseUrl), keys });
+        if ((err as Error)?.name === 'StreamCutOff' && !timedOut) {
+          error = { kind: 'cut-off', message: `The reply from ${definition.label} was cut off before it finished. The partial reply is kept.`, action: reply.text ? 'continue' : 'retry' };
+        }
+        this.host.log(`${definition.label} request failed (${error.kind}): ${redactKeys(String((err as Error)?.message ?? err), keys)}`);
         reply.status = 'error';
         reply.error = error;
         send({ type: 'error', ...error });
@@ -344,6 +624,7 @@ export class ChatService {
       chat.updatedAt = Date.now();
       await this.persist();
       await this.broadcastState(chat.id);
+      this.notifyMessage(chat, reply);
     }
   }
 }
@@ -360,11 +641,4 @@ function hostOf(url: string | undefined): string {
 function titleFrom(text: string): string {
   const line = text.trim().split('\n')[0];
   return line.length > 48 ? `${line.slice(0, 47)}…` : line;
-}
-
-/** The conversation as adapters see it: failed empty replies are left out, everything else kept in order. */
-export function toTurns(messages: ChatMessage[]): Turn[] {
-  return messages
-    .filter((m) => m.role === 'user' || (m.text.length > 0 && m.status !== 'streaming'))
-    .map((m) => ({ role: m.role, text: m.text }));
 }

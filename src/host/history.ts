@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import * as v from 'valibot';
 import { ChatSchema, type Chat } from '../protocol';
+import type { Attachment } from './attachments';
 
 const HistoryFileSchema = v.object({ version: v.literal(1), activeChatId: v.optional(v.string()), chats: v.array(ChatSchema) });
 type HistoryFile = v.InferOutput<typeof HistoryFileSchema>;
@@ -47,17 +48,41 @@ export class HistoryStore {
     return { chats: [], warning: `Parley could not read its chat history; the file was moved to ${aside} and a new history started.` };
   }
 
+  /** Attachment contents live beside the history, one file each, so chats.json stays small. */
+  async saveAttachment(attachment: Attachment): Promise<void> {
+    const dir = join(this.dir, 'attachments');
+    await fs.mkdir(dir, { recursive: true });
+    await writeAtomic(join(dir, `${attachment.id}.json`), JSON.stringify(attachment));
+  }
+
+  async loadAttachment(id: string): Promise<Attachment | undefined> {
+    if (!/^[\w-]+$/.test(id)) return undefined;
+    try {
+      return JSON.parse(await fs.readFile(join(this.dir, 'attachments', `${id}.json`), 'utf8')) as Attachment;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async deleteAttachments(ids: readonly string[]): Promise<void> {
+    await Promise.all(ids.filter((id) => /^[\w-]+$/.test(id)).map((id) => fs.rm(join(this.dir, 'attachments', `${id}.json`), { force: true })));
+  }
+
   save(chats: Chat[], activeChatId?: string): Promise<void> {
     const data: HistoryFile = { version: 1, activeChatId, chats };
     const text = JSON.stringify(data);
     this.writing = this.writing.catch(() => undefined).then(async () => {
       await fs.mkdir(this.dir, { recursive: true });
-      const temp = `${this.file}.${process.pid}.tmp`;
-      await fs.writeFile(temp, text, 'utf8');
-      await fs.rename(temp, this.file);
+      await writeAtomic(this.file, text);
     });
     return this.writing;
   }
+}
+
+async function writeAtomic(file: string, text: string): Promise<void> {
+  const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  await fs.writeFile(temp, text, 'utf8');
+  await fs.rename(temp, file);
 }
 
 /** A reply that was streaming when the host went away is kept, and marked as interrupted. */

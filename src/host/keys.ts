@@ -26,6 +26,12 @@ export class KeyStore {
     return undefined;
   }
 
+  /** Where the key comes from, if there is one; never the key itself. */
+  async source(provider: ProviderId): Promise<'secret-storage' | 'environment' | undefined> {
+    if (await this.secrets.get(secretKey(provider))) return 'secret-storage';
+    return (providerById(provider)?.keyEnv ?? []).some((name) => this.env[name]?.trim()) ? 'environment' : undefined;
+  }
+
   async has(provider: ProviderId): Promise<boolean> {
     return (await this.get(provider)) !== undefined;
   }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { HostMessage } from '../protocol';
 import type { ChatService, Client } from './chatService';
 import { webviewHtml } from './webviewHtml';
 
@@ -19,13 +20,25 @@ export function attachWebview(webview: vscode.Webview, extensionUri: vscode.Uri,
   });
 }
 
+/** The same panel UI in the activity bar's sidebar. */
+export class ChatViewProvider implements vscode.WebviewViewProvider {
+  static readonly viewType = 'parley.chatView';
+
+  constructor(private readonly extensionUri: vscode.Uri, private readonly service: ChatService) {}
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    const connection = attachWebview(view.webview, this.extensionUri, this.service);
+    view.onDidDispose(() => connection.dispose());
+  }
+}
+
 /** The editor-area chat panel; one at a time, revealed when asked for again. */
 export class ChatPanel {
   private static current: ChatPanel | undefined;
 
   static show(extensionUri: vscode.Uri, service: ChatService): ChatPanel {
     if (ChatPanel.current) {
-      ChatPanel.current.panel.reveal();
+      ChatPanel.current.panel.reveal(undefined, false);
       return ChatPanel.current;
     }
     const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, 'Parley', vscode.ViewColumn.Beside, {
@@ -38,6 +51,15 @@ export class ChatPanel {
   static restore(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, service: ChatService): void {
     ChatPanel.current?.panel.dispose();
     new ChatPanel(panel, extensionUri, service);
+  }
+
+  /** Moves keyboard focus into the panel's input. */
+  static focusInput(): boolean {
+    if (!ChatPanel.current) return false;
+    ChatPanel.current.panel.reveal(undefined, false);
+    const focus: HostMessage = { type: 'focus' };
+    void ChatPanel.current.panel.webview.postMessage(focus);
+    return true;
   }
 
   private constructor(readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri, service: ChatService) {

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { PROVIDER_IDS, type ProviderId } from '../protocol';
+import { DEFAULT_ALLOWED_TYPES } from './attachments';
 import type { ServiceSettings } from './chatService';
 
 const num = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
@@ -26,7 +27,13 @@ export function readSettings(): ServiceSettings {
       thinkingBudget: null,
     },
     baseUrl: (id) => c.get<string>(`${id}.baseUrl`, '').trim() || undefined,
-    requestTimeoutSeconds: Math.max(5, c.get<number>('requestTimeoutSeconds', 60)),
+    requestTimeoutSeconds: Math.max(1, c.get<number>('requestTimeoutSeconds', 60)),
     maxRetries: Math.max(0, Math.min(10, c.get<number>('maxRetries', 2))),
+    prompts: c.get<unknown[]>('prompts', []).filter((p): p is string => typeof p === 'string' && p.trim().length > 0),
+    attachments: {
+      allowedTypes: c.get<string[]>('attachments.allowedTypes', DEFAULT_ALLOWED_TYPES).filter((t) => typeof t === 'string'),
+      maxBytes: Math.max(1, c.get<number>('attachments.maxBytes', 1024 * 1024)),
+    },
+    showConfigurationControls: c.get<boolean>('showConfigurationControls', true),
   };
 }

@@ -34,7 +34,10 @@ export type Route = (request: RecordedRequest) => FakeReply | undefined;
 
 export class FakeServer {
   readonly requests: RecordedRequest[] = [];
+  /** Requests answered by a standing route (e.g. a models list), kept apart from `requests`. */
+  readonly routed: RecordedRequest[] = [];
   private readonly queue: FakeReply[] = [];
+  private readonly routes: Array<{ path: RegExp; reply: () => FakeReply }> = [];
   private readonly sockets = new Set<Socket>();
   private server?: Server;
   /** Used when the queue is empty; by default answers 500 so a missing script is loud. */
@@ -63,9 +66,17 @@ export class FakeServer {
     return this;
   }
 
+  /** Answers every request whose path matches with `reply`, ahead of the queue, until reset. */
+  route(path: RegExp, reply: () => FakeReply): this {
+    this.routes.push({ path, reply });
+    return this;
+  }
+
   reset(): void {
     this.queue.length = 0;
     this.requests.length = 0;
+    this.routed.length = 0;
+    this.routes.length = 0;
   }
 
   get last(): RecordedRequest {
@@ -91,6 +102,12 @@ export class FakeServer {
     }
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const recorded: RecordedRequest = { method: req.method ?? 'GET', path: url.pathname, url, headers: req.headers, body, rawBody };
+    const route = this.routes.find((r) => r.path.test(url.pathname));
+    if (route) {
+      this.routed.push(recorded);
+      await play(route.reply(), req, res, recorded);
+      return;
+    }
     this.requests.push(recorded);
     const reply = this.queue.shift() ?? this.fallback(recorded);
     if (!reply) {

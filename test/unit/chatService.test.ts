@@ -1,34 +1,13 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ChatService, type Client, type ServiceSettings } from '../../src/host/chatService';
+import { ChatService, type ServiceSettings } from '../../src/host/chatService';
 import { HistoryStore } from '../../src/host/history';
-import { KeyStore, type SecretStore } from '../../src/host/keys';
-import type { HostMessage, ProviderId, StreamEvent } from '../../src/protocol';
-import { apiError, chatStream } from '../fakes/openaiFormat';
+import { KeyStore } from '../../src/host/keys';
+import type { ProviderId, StreamEvent } from '../../src/protocol';
+import { apiError, chatStream, modelList } from '../fakes/openaiFormat';
 import { FakeServer } from '../fakes/server';
-import { baseConfig, tempDir } from './helpers';
-
-class MemorySecrets implements SecretStore {
-  readonly map = new Map<string, string>();
-  async get(key: string) { return this.map.get(key); }
-  async store(key: string, value: string) { this.map.set(key, value); }
-  async delete(key: string) { this.map.delete(key); }
-}
-
-class RecordingClient implements Client {
-  readonly messages: HostMessage[] = [];
-  chatId?: string;
-  post(message: HostMessage) { this.messages.push(structuredClone(message)); }
-  get state() {
-    const state = [...this.messages].reverse().find((m) => m.type === 'state');
-    if (!state || state.type !== 'state') throw new Error('no state posted');
-    return state;
-  }
-  events(): StreamEvent[] {
-    return this.messages.flatMap((m) => (m.type === 'stream' ? [m.event] : []));
-  }
-}
+import { baseConfig, MemorySecrets, RecordingClient, tempDir } from './helpers';
 
 describe('ChatService (host logic with real storage and a Groq-format server)', () => {
   const server = new FakeServer('groq');
@@ -44,6 +23,7 @@ describe('ChatService (host logic with real storage and a Groq-format server)', 
   after(() => server.stop());
   beforeEach(() => {
     server.reset();
+    server.route(/\/models$/, () => modelList(['llama-3.3-70b-versatile', 'fetched-model-x']));
     dir = tempDir('service');
     logs = [];
     commands = [];

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyCapabilities } from '../../src/providers/capabilities';
 import type { AdapterEvent, AdapterOptions, ProviderDefinition, Turn } from '../../src/providers/types';
-import type { ChatConfig } from '../../src/protocol';
+import type { ChatConfig, HostMessage, StreamEvent } from '../../src/protocol';
+import type { Client } from '../../src/host/chatService';
+import type { SecretStore } from '../../src/host/keys';
 
 export const baseConfig: Omit<ChatConfig, 'provider' | 'model'> = {
   system: 'You are terse.',
@@ -48,4 +50,29 @@ export async function collect(
 export function tempDir(prefix: string): { path: string; remove(): void } {
   const path = mkdtempSync(join(tmpdir(), `parley-${prefix}-`));
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+export class MemorySecrets implements SecretStore {
+  readonly map = new Map<string, string>();
+  async get(key: string) { return this.map.get(key); }
+  async store(key: string, value: string) { this.map.set(key, value); }
+  async delete(key: string) { this.map.delete(key); }
+}
+
+/** A connected webview stand-in that records everything the host posts to it. */
+export class RecordingClient implements Client {
+  readonly messages: HostMessage[] = [];
+  chatId?: string;
+  post(message: HostMessage) { this.messages.push(structuredClone(message)); }
+  get state(): Extract<HostMessage, { type: 'state' }> {
+    const state = [...this.messages].reverse().find((m) => m.type === 'state');
+    if (!state || state.type !== 'state') throw new Error('no state posted');
+    return state;
+  }
+  events(): StreamEvent[] {
+    return this.messages.flatMap((m) => (m.type === 'stream' ? [m.event] : []));
+  }
+  notices(): string[] {
+    return this.messages.flatMap((m) => (m.type === 'notice' ? [m.text] : []));
+  }
 }

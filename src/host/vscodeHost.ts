@@ -1,0 +1,56 @@
+import * as vscode from 'vscode';
+import type { ServiceHost } from './chatService';
+import type { EditorContext } from './prompts';
+import { readSettings } from './settings';
+
+const UI_STATE_KEY = 'parley.ui';
+const MAX_PICK_FILES = 5000;
+
+/** The ServiceHost backed by the real VS Code API. */
+export function vscodeHost(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): ServiceHost {
+  let lastEditor: vscode.TextEditor | undefined = vscode.window.activeTextEditor;
+  context.subscriptions.push(
+    vscode.window.onDidChangeActiveTextEditor((editor) => {
+      if (editor && editor.document.uri.scheme !== 'output') lastEditor = editor;
+    }),
+  );
+  const editor = () => vscode.window.activeTextEditor ?? lastEditor;
+
+  return {
+    settings: readSettings,
+    log: (line) => log.info(line),
+    runCommand: (command, provider) => void vscode.commands.executeCommand(`parley.${command}`, provider),
+    openExternal: (url) => void vscode.env.openExternal(vscode.Uri.parse(url, true)),
+    workspaceRoots: () => (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath),
+    editorContext: (): EditorContext | undefined => {
+      const e = editor();
+      if (!e) return undefined;
+      const selection = e.selection.isEmpty ? undefined : e.document.getText(e.selection);
+      return { selection, file: e.document.getText(), language: e.document.languageId, fileName: vscode.workspace.asRelativePath(e.document.uri) };
+    },
+    pickWorkspaceFiles: async () => {
+      const files = await vscode.workspace.findFiles('**/*', '**/{node_modules,.git,dist,out}/**', MAX_PICK_FILES);
+      const picks = await vscode.window.showQuickPick(
+        files.map((uri) => ({ label: vscode.workspace.asRelativePath(uri), uri })).sort((a, b) => a.label.localeCompare(b.label)),
+        { canPickMany: true, placeHolder: 'Attach files from the workspace', matchOnDescription: true },
+      );
+      return (picks ?? []).map((p) => p.uri.fsPath);
+    },
+    openDocument: async (content, language) => {
+      const doc = await vscode.workspace.openTextDocument({ content, language });
+      await vscode.window.showTextDocument(doc, { preview: false, viewColumn: vscode.ViewColumn.One });
+    },
+    insertAtCursor: async (text) => {
+      const e = editor();
+      if (!e) return false;
+      await e.edit((edit) => e.selections.forEach((s) => edit.replace(s, text)));
+      await vscode.window.showTextDocument(e.document, e.viewColumn);
+      return true;
+    },
+    copyToClipboard: (text) => Promise.resolve(vscode.env.clipboard.writeText(text)),
+    uiState: {
+      get: () => context.globalState.get<{ showControls?: boolean }>(UI_STATE_KEY) ?? {},
+      set: (state) => context.globalState.update(UI_STATE_KEY, state),
+    },
+  };
+}
