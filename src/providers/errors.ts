@@ -34,11 +34,63 @@ export function redactKeys(text: string, knownKeys: readonly string[] = []): str
   return out;
 }
 
+type ErrorBody = { type?: unknown; status?: unknown; code?: unknown; message?: unknown; error?: { type?: unknown; status?: unknown; message?: unknown } };
+
+/**
+ * The provider's error body: the SDK's parsed `error`, or (for @google/genai, whose ApiError keeps only
+ * `status` and `message`) the JSON the message carries, e.g. `got status: UNAVAILABLE. {"error":{...}}`.
+ */
+function errorBody(err: ErrorLike): ErrorBody | undefined {
+  if (err.error && typeof err.error === 'object') return err.error as ErrorBody;
+  const message = err.message ?? '';
+  const start = message.indexOf('{');
+  if (start < 0) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(message.slice(start));
+    return parsed && typeof parsed === 'object' ? (parsed as ErrorBody) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function providerDetail(err: ErrorLike): string {
-  const body = err.error as { error?: { message?: unknown }; message?: unknown } | undefined;
+  const body = errorBody(err);
   const detail = body?.error?.message ?? body?.message;
   if (typeof detail === 'string' && detail) return detail;
   return (err.message ?? '').replace(/^\d{3}\s+/, '');
+}
+
+/**
+ * The HTTP status an error type name stands for. Errors sent inside an open stream (Anthropic's `event: error`,
+ * OpenAI's `data: {"error": ...}`) reach the SDKs after the 200, so they carry a type but no status.
+ */
+const STATUS_OF_ERROR_TYPE: Record<string, number> = {
+  invalid_request_error: 400,
+  authentication_error: 401,
+  permission_error: 403,
+  not_found_error: 404,
+  request_too_large: 413,
+  rate_limit_error: 429,
+  api_error: 500,
+  server_error: 500,
+  overloaded_error: 529,
+  // google.rpc.Code names, as Gemini puts them in `error.status`
+  INVALID_ARGUMENT: 400,
+  UNAUTHENTICATED: 401,
+  PERMISSION_DENIED: 403,
+  NOT_FOUND: 404,
+  RESOURCE_EXHAUSTED: 429,
+  INTERNAL: 500,
+  UNAVAILABLE: 503,
+  DEADLINE_EXCEEDED: 504,
+};
+
+function errorType(err: ErrorLike): string | undefined {
+  const body = errorBody(err);
+  for (const candidate of [(err as { type?: unknown }).type, body?.error?.type, body?.error?.status, body?.type, body?.status]) {
+    if (typeof candidate === 'string' && Object.hasOwn(STATUS_OF_ERROR_TYPE, candidate)) return candidate;
+  }
+  return undefined;
 }
 
 function networkCode(err: unknown): string | undefined {
@@ -67,14 +119,18 @@ export function retryAfterSeconds(err: unknown): number | undefined {
 
 /**
  * Maps any SDK's error (the Stainless SDKs' APIError family, @google/genai's ApiError, fetch/network errors)
- * to one small set of kinds with a message a user can act on.
+ * to one small set of kinds with a message a user can act on. Errors a provider sends inside an open stream
+ * carry no HTTP status; their error type stands in for it (Anthropic's mid-stream `overloaded_error` is 529).
  */
 export function classifyError(err: unknown, context: { provider: string; model: string; host: string; keys?: readonly string[] }): ClassifiedError {
   if (err instanceof ParleyError) return { kind: err.kind, message: err.message, action: err.action };
   const e = (err ?? {}) as ErrorLike;
   const { provider, model, host } = context;
   const detail = redactKeys(providerDetail(e), context.keys).slice(0, 500);
-  const status = typeof e.status === 'number' ? e.status : undefined;
+  const type = typeof e.status === 'number' ? undefined : errorType(e);
+  const status = typeof e.status === 'number' ? e.status : type ? STATUS_OF_ERROR_TYPE[type] : undefined;
+  /** How the status is shown: the HTTP code, or the error type a mid-stream error event named. */
+  const shown = type ?? String(status);
   const name = e.name ?? '';
 
   if (name.includes('Timeout') || name === 'TimeoutError') {
@@ -87,14 +143,15 @@ export function classifyError(err: unknown, context: { provider: string; model: 
     if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || /terminated|socket|premature|aborted/i.test(e.message ?? '')) {
       return { kind: 'cut-off', message: `The connection to ${provider} was cut off before the reply finished. The partial reply is kept.`, action: 'continue' };
     }
-    if (name.includes('Connection') || code) return { kind: 'network', message: `Could not reach ${host}${code ? ` (${code})` : ''}. Check your connection or the base URL setting.`, action: 'retry' };
+    if (name.includes('Connection') || /^connection error/i.test(e.message ?? '') || code) return { kind: 'network', message: `Could not reach ${host}${code ? ` (${code})` : ''}. Check your connection or the base URL setting.`, action: 'retry' };
     if (err instanceof SyntaxError || /JSON|parse|unexpected/i.test(e.message ?? '')) {
       return { kind: 'bad-response', message: `${provider} sent a reply Parley could not read${detail ? `: ${detail}` : ''}. The partial reply is kept.`, action: 'retry' };
     }
     return { kind: 'unknown', message: `${provider} failed: ${detail || 'unknown error'}`, action: 'retry' };
   }
   const mentionsContext = /context|too long|too many tokens|maximum.*tokens|token limit|reduce the length/i.test(detail);
-  if (status === 401) return { kind: 'auth', message: `${provider} rejected the API key (401). Set a valid ${provider} key.${detail ? ` Provider said: ${detail}` : ''}`, action: 'set-key' };
+  const keyRejected = status === 400 && /api[ _-]?key (?:not valid|invalid)|invalid api[ _-]?key|API_KEY_INVALID/i.test(detail);
+  if (status === 401 || keyRejected) return { kind: 'auth', message: `${provider} rejected the API key (${shown}). Set a valid ${provider} key.${detail ? ` Provider said: ${detail}` : ''}`, action: 'set-key' };
   if (status === 403) return { kind: 'permission', message: `${provider} refused access (403): this key may not use ${model}.${detail ? ` Provider said: ${detail}` : ''}`, action: 'pick-model' };
   if (status === 404) return { kind: 'model', message: `${provider} does not know the model "${model}" (404). Pick another model.${detail ? ` Provider said: ${detail}` : ''}`, action: 'pick-model' };
   if (status === 413 || ((status === 400 || status === 422) && mentionsContext)) {
@@ -103,11 +160,11 @@ export function classifyError(err: unknown, context: { provider: string; model: 
   if (status === 429) {
     const wait = retryAfterSeconds(err);
     const when = wait !== undefined ? ` Try again in ${formatWait(wait)}.` : ' Try again in a little while.';
-    return { kind: 'rate-limit', message: `${provider} is rate limiting this key (429).${when}${detail ? ` Provider said: ${detail}` : ''}`, action: 'retry' };
+    return { kind: 'rate-limit', message: `${provider} is rate limiting this key (${shown}).${when}${detail ? ` Provider said: ${detail}` : ''}`, action: 'retry' };
   }
-  if (status === 529 || status === 503) return { kind: 'overloaded', message: `${provider} is overloaded right now (${status}). Try again shortly.`, action: 'retry' };
-  if (status >= 500) return { kind: 'server', message: `${provider} had a server error (${status}). Try again shortly.${detail ? ` Provider said: ${detail}` : ''}`, action: 'retry' };
-  return { kind: 'bad-request', message: `${provider} refused the request (${status}): ${detail || 'bad request'}` };
+  if (status === 529 || status === 503) return { kind: 'overloaded', message: `${provider} is overloaded right now (${shown}). Try again shortly.`, action: 'retry' };
+  if (status >= 500) return { kind: 'server', message: `${provider} had a server error (${shown}). Try again shortly.${detail ? ` Provider said: ${detail}` : ''}`, action: 'retry' };
+  return { kind: 'bad-request', message: `${provider} refused the request (${shown}): ${detail || 'bad request'}` };
 }
 
 export function formatWait(seconds: number): string {

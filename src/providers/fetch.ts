@@ -7,7 +7,7 @@ export const MAX_SILENT_RETRY_WAIT_SECONDS = 20;
  * (b) stops a retry when the provider asks for a long wait, by answering with `x-should-retry: false`,
  * which the SDKs obey.
  */
-export function retryAwareFetch(onRetryWait?: (seconds: number) => void, base: typeof fetch = fetch): typeof fetch {
+export function retryAwareFetch(onRetryWait: ((seconds: number, status: number) => void) | undefined, maxRetries: number, base: typeof fetch = fetch): typeof fetch {
   return async (input, init) => {
     const response = await base(input, init);
     if (response.status !== 429 && response.status < 500) return response;
@@ -17,7 +17,9 @@ export function retryAwareFetch(onRetryWait?: (seconds: number) => void, base: t
       headers.set('x-should-retry', 'false');
       return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
     }
-    if (response.headers.get('x-should-retry') !== 'false') onRetryWait?.(wait ?? 1);
+    // The SDKs number their attempts in x-stainless-retry-count; the last one is not retried, so no wait.
+    const attempt = Number(new Headers(init?.headers).get('x-stainless-retry-count') ?? 0);
+    if (response.headers.get('x-should-retry') !== 'false' && attempt < maxRetries) onRetryWait?.(wait ?? 1, response.status);
     return response;
   };
 }

@@ -67,7 +67,7 @@ export const groq: ProviderDefinition = {
   },
   async createAdapter({ apiKey, baseUrl, timeoutMs, maxRetries, onRetryWait }) {
     const { Groq } = await import('groq-sdk');
-    const client = new Groq({ apiKey, baseURL: baseUrl || undefined, timeout: timeoutMs, maxRetries, fetch: retryAwareFetch(onRetryWait) });
+    const client = new Groq({ apiKey, baseURL: baseUrl || undefined, timeout: timeoutMs, maxRetries, fetch: retryAwareFetch(onRetryWait, maxRetries) });
     return {
       async *stream(turns, config, signal) {
         const body = { ...requestBody(config.model, config), messages: toChatMessages(turns, config.system) as never };

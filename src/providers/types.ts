@@ -23,7 +23,7 @@ export interface AdapterOptions {
   timeoutMs: number;
   maxRetries: number;
   /** Called when the SDK is about to wait before a retry (e.g. after a 429), so the panel can say so. */
-  onRetryWait?: (seconds: number) => void;
+  onRetryWait?: (seconds: number, status: number) => void;
 }
 
 export interface ProviderAdapter {

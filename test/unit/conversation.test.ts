@@ -8,7 +8,8 @@ import { fillBuiltins, promptVariables } from '../../src/host/prompts';
 import type { ChatMessage } from '../../src/protocol';
 import { chatStream, modelList } from '../fakes/openaiFormat';
 import { FakeServer } from '../fakes/server';
-import { baseConfig, MemorySecrets, RecordingClient, tempDir } from './helpers';
+import { extensionModels, registerExtensionModel } from '../../src/providers/extensionModels';
+import { baseConfig, collect, configFor, MemorySecrets, RecordingClient, tempDir } from './helpers';
 
 describe('conversations: edit, regenerate, continue, chats, attachments, export, keys', () => {
   const server = new FakeServer('groq');
@@ -200,5 +201,33 @@ describe('conversations: edit, regenerate, continue, chats, attachments, export,
     service.onMessage((_chat, message) => seen.push(`${message.role}:${message.text}`));
     await say('ping', ['pong']);
     assert.deepEqual(seen, ['user:ping', 'assistant:pong']);
+  });
+});
+
+describe('models registered by other extensions (the exported API)', () => {
+  it('an async generator streams deltas; an async function gives the whole reply; unknown names fail clearly', async () => {
+    const seen: Array<{ role: string; content: string }[]> = [];
+    const gen = registerExtensionModel('echo-gen', async function* (messages) {
+      seen.push([...messages]);
+      yield 'Hello';
+      yield ', world';
+    });
+    const fn = registerExtensionModel('whole', async (messages) => `you said ${messages.at(-1)?.content}`);
+    try {
+      assert.deepEqual(extensionModels.builtinModels, ['echo-gen', 'whole']);
+      const turns = [{ role: 'user' as const, text: 'hi' }];
+      const streamed = await collect(extensionModels, { baseUrl: '' }, turns, configFor(extensionModels, 'echo-gen'));
+      assert.deepEqual(streamed.events, [{ type: 'text-delta', text: 'Hello' }, { type: 'text-delta', text: ', world' }, { type: 'finish', reason: 'stop' }]);
+      assert.deepEqual(seen, [[{ role: 'user', content: 'hi' }]]);
+      const whole = await collect(extensionModels, { baseUrl: '' }, turns, configFor(extensionModels, 'whole'));
+      assert.equal(whole.text, 'you said hi');
+      const missing = await collect(extensionModels, { baseUrl: '' }, turns, configFor(extensionModels, 'nope'));
+      assert.match(String((missing.error as Error).message), /No extension has registered a model named "nope"/);
+      assert.throws(() => registerExtensionModel('whole', async () => ''), /already registered/);
+    } finally {
+      gen.dispose();
+      fn.dispose();
+    }
+    assert.deepEqual(extensionModels.builtinModels, []);
   });
 });

@@ -1,0 +1,191 @@
+import type { Anthropic as AnthropicClient } from '@anthropic-ai/sdk';
+import type { ChatConfig, FinishReason, Usage } from '../protocol';
+import { describeCapabilities } from './capabilities';
+import { ParleyError } from './errors';
+import { retryAwareFetch } from './fetch';
+import type { AdapterEvent, ProviderDefinition, Turn } from './types';
+
+const NO_SEED = "Anthropic's API has no seed.";
+const NO_PENALTIES = "Anthropic's API has no frequency or presence penalties.";
+const NO_JSON_MODE = 'Anthropic has no plain JSON mode (structured output needs a JSON schema); ask for JSON in the system message.';
+const NO_EFFORT = 'Claude takes a thinking budget rather than a reasoning effort.';
+const NO_THINKING = 'Only Claude 3.7 Sonnet and Claude 4 models and later think (extended thinking).';
+
+/** Used when the chat sets no max tokens: Anthropic requires `max_tokens`. */
+export const DEFAULT_MAX_TOKENS = 4096;
+/** Extended thinking's smallest budget. */
+const MIN_THINKING_BUDGET = 1024;
+const IMAGE_TYPES = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp']);
+
+const takesThinking = (model: string) => /claude-3-7-sonnet|claude-(?:sonnet|opus|haiku)-(?:4|[5-9])|claude-(?:mythos|fable)/.test(model);
+/** Since Claude Sonnet 4.5, models take temperature or top_p, not both; the first Claude 4 models and Claude 3 take both. */
+const takesBothSamplers = (model: string) => /^claude-3|^claude-(?:sonnet|opus)-4(?:-0|-\d{8})?$/.test(model);
+
+function maxOutput(model: string): number {
+  if (/claude-3-haiku/.test(model)) return 4096;
+  if (/claude-3-(?:5|opus)/.test(model)) return 8192;
+  if (/claude-opus-4(?:-[01])?(?:-\d{8})?$/.test(model)) return 32_000;
+  return 64_000;
+}
+
+type ContentBlock =
+  | { type: 'text'; text: string }
+  | { type: 'image'; source: { type: 'base64'; media_type: string; data: string } };
+interface Message { role: 'user' | 'assistant'; content: ContentBlock[] }
+
+/** Anthropic wants strictly alternating roles: consecutive turns of one role become one message. */
+export function toAnthropicMessages(turns: Turn[]): Message[] {
+  const messages: Message[] = [];
+  for (const turn of turns) {
+    const blocks: ContentBlock[] = [];
+    for (const image of turn.role === 'user' ? turn.images ?? [] : []) {
+      if (!IMAGE_TYPES.has(image.mimeType)) {
+        throw new ParleyError('attachment', `Claude reads JPEG, PNG, GIF and WebP images; ${image.name} is ${image.mimeType}.`);
+      }
+      blocks.push({ type: 'image', source: { type: 'base64', media_type: image.mimeType, data: image.base64 } });
+    }
+    // Images first, then the text: Anthropic's recommended order. Empty text blocks are rejected.
+    if (turn.text) blocks.push({ type: 'text', text: turn.text });
+    if (!blocks.length) continue;
+    const last = messages.at(-1);
+    if (last?.role === turn.role) last.content.push(...blocks);
+    else messages.push({ role: turn.role, content: blocks });
+  }
+  // A final assistant message (a reply to continue) may not end in whitespace.
+  const last = messages.at(-1);
+  const lastBlock = last?.content.at(-1);
+  if (last?.role === 'assistant' && lastBlock?.type === 'text') lastBlock.text = lastBlock.text.trimEnd();
+  return messages;
+}
+
+function requestBody(config: ChatConfig, turns: Turn[]) {
+  const { model } = config;
+  const cap = maxOutput(model);
+  const budget = takesThinking(model) && config.thinkingBudget != null && config.thinkingBudget > 0
+    ? Math.min(Math.max(MIN_THINKING_BUDGET, Math.round(config.thinkingBudget)), cap - MIN_THINKING_BUDGET)
+    : undefined;
+  let maxTokens = Math.min(cap, config.maxTokens ?? DEFAULT_MAX_TOKENS);
+  // Thinking counts toward max_tokens, which must exceed the budget: leave room for the answer too.
+  if (budget !== undefined && maxTokens <= budget) maxTokens = Math.min(cap, budget + Math.max(maxTokens, MIN_THINKING_BUDGET));
+  // Extended thinking takes temperature 1 only, top_p 0.95–1 and no top_k.
+  const temperature = budget !== undefined ? 1 : config.temperature;
+  const topP = config.topP == null ? null : budget !== undefined ? Math.max(0.95, config.topP) : config.topP;
+  const sendTopP = topP != null && (temperature == null || takesBothSamplers(model));
+  return {
+    model,
+    max_tokens: maxTokens,
+    messages: toAnthropicMessages(turns),
+    ...(config.system && { system: config.system }),
+    ...(temperature != null && { temperature }),
+    ...(sendTopP && { top_p: topP }),
+    ...(budget === undefined && config.topK != null && { top_k: config.topK }),
+    ...(config.stop.length > 0 && { stop_sequences: config.stop }),
+    ...(budget !== undefined && { thinking: { type: 'enabled' as const, budget_tokens: budget } }),
+  };
+}
+
+function mapStopReason(reason: string | null | undefined): FinishReason {
+  if (reason === 'max_tokens' || reason === 'model_context_window_exceeded') return 'length';
+  if (reason === 'refusal') return 'content-filter';
+  return 'stop';
+}
+
+interface RawUsage { input_tokens?: number | null; output_tokens?: number | null; cache_creation_input_tokens?: number | null; cache_read_input_tokens?: number | null }
+/** Input as billed: uncached input plus what was written to and read from the prompt cache. */
+function inputTokens(usage: RawUsage | null | undefined): number | undefined {
+  if (typeof usage?.input_tokens !== 'number') return undefined;
+  return usage.input_tokens + (usage.cache_creation_input_tokens ?? 0) + (usage.cache_read_input_tokens ?? 0);
+}
+
+/** Turns the Messages API's raw stream events into adapter events. */
+async function* readEvents(stream: AsyncIterable<AnthropicClient.RawMessageStreamEvent>, signal: AbortSignal): AsyncIterable<AdapterEvent> {
+  let input: number | undefined;
+  let finish: FinishReason | undefined;
+  let stopped = false;
+  for await (const event of stream) {
+    switch (event.type) {
+      case 'message_start':
+        input = inputTokens(event.message.usage);
+        break;
+      case 'content_block_start':
+        // Blocks start empty in practice; take any text they already carry.
+        if (event.content_block.type === 'text' && event.content_block.text) yield { type: 'text-delta', text: event.content_block.text };
+        if (event.content_block.type === 'thinking' && event.content_block.thinking) yield { type: 'reasoning-delta', text: event.content_block.thinking };
+        break;
+      case 'content_block_delta':
+        if (event.delta.type === 'text_delta') yield { type: 'text-delta', text: event.delta.text };
+        else if (event.delta.type === 'thinking_delta') yield { type: 'reasoning-delta', text: event.delta.thinking };
+        // signature_delta (and tool deltas) carry nothing to show.
+        break;
+      case 'message_delta': {
+        if (event.delta.stop_reason) finish = mapStopReason(event.delta.stop_reason);
+        input = inputTokens(event.usage) ?? input;
+        const usage: Usage = {};
+        if (input !== undefined) usage.inputTokens = input;
+        if (typeof event.usage?.output_tokens === 'number') usage.outputTokens = event.usage.output_tokens;
+        yield { type: 'usage', usage };
+        break;
+      }
+      case 'message_stop':
+        stopped = true;
+        break;
+    }
+  }
+  if (signal.aborted) return;
+  if (!stopped || !finish) {
+    const error = new Error('The stream ended before the provider said it was finished.');
+    error.name = 'StreamCutOff';
+    throw error;
+  }
+  yield { type: 'finish', reason: finish };
+}
+
+export const anthropic: ProviderDefinition = {
+  id: 'anthropic',
+  label: 'Anthropic',
+  keyEnv: ['ANTHROPIC_API_KEY'],
+  needsKey: true,
+  defaultBaseUrl: 'https://api.anthropic.com',
+  builtinModels: ['claude-sonnet-4-6', 'claude-haiku-4-5', 'claude-opus-4-6', 'claude-opus-4-5', 'claude-sonnet-4-0', 'claude-3-7-sonnet-latest', 'claude-3-5-haiku-latest'],
+  capabilities(model) {
+    const thinking = takesThinking(model);
+    const cap = maxOutput(model);
+    return describeCapabilities(
+      {
+        system: undefined,
+        maxTokens: { min: 1, max: cap, step: 1 },
+        temperature: { min: 0, max: 1, step: 0.05 },
+        topP: { min: 0, max: 1, step: 0.01 },
+        topK: { min: 1, max: 500, step: 1 },
+        stop: { min: 0, max: 8 },
+        ...(thinking && { thinkingBudget: { min: MIN_THINKING_BUDGET, max: cap - MIN_THINKING_BUDGET, step: 256 } }),
+      },
+      {
+        seed: NO_SEED,
+        frequencyPenalty: NO_PENALTIES,
+        presencePenalty: NO_PENALTIES,
+        jsonMode: NO_JSON_MODE,
+        reasoningEffort: NO_EFFORT,
+        thinkingBudget: NO_THINKING,
+      },
+      { vision: !/claude-3-5-haiku/.test(model), reasoning: thinking, contextWindow: 200_000 },
+    );
+  },
+  async createAdapter({ apiKey, baseUrl, timeoutMs, maxRetries, onRetryWait }) {
+    const { Anthropic } = await import('@anthropic-ai/sdk');
+    // An explicit key and base URL keep ANTHROPIC_* environment variables (auth token, base URL) out of it.
+    const client = new Anthropic({ apiKey, baseURL: baseUrl || 'https://api.anthropic.com', timeout: timeoutMs, maxRetries, fetch: retryAwareFetch(onRetryWait, maxRetries) });
+    return {
+      async *stream(turns, config, signal) {
+        const body = { ...requestBody(config, turns), stream: true as const };
+        const stream = await client.messages.create(body as AnthropicClient.MessageCreateParamsStreaming, { signal });
+        yield* readEvents(stream, signal);
+      },
+      async listModels(signal) {
+        const ids: string[] = [];
+        for await (const model of client.models.list({ limit: 1000 }, { signal })) ids.push(model.id);
+        return ids.sort();
+      },
+    };
+  },
+};

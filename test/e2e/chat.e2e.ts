@@ -1,0 +1,137 @@
+// End to end in a real VS Code (code-server 1.139): the palette, the panel's iframe, the real extension host
+// streaming from a local Groq-format server through groq-sdk.
+import assert from 'node:assert/strict';
+import type { FrameLocator } from 'playwright-core';
+import { apiError, chatStream, modelList } from '../fakes/openaiFormat';
+import { FakeServer } from '../fakes/server';
+import { sampleWorkspace, startVsCode, type Session } from './harness';
+
+const GROQ_KEY = 'gsk_e2e_test_key_0123456789';
+
+/** Polls `read` until `done(value)`, recording every distinct value seen on the way. */
+async function watch<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T[]> {
+  const seen: T[] = [];
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (!seen.length || JSON.stringify(seen.at(-1)) !== JSON.stringify(value)) seen.push(value);
+    if (done(value)) return seen;
+    if (Date.now() > deadline) throw new Error(`timed out; last value: ${JSON.stringify(value).slice(0, 300)}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe('e2e: chat in a real VS Code', function () {
+  const groq = new FakeServer('groq');
+  let vs: Session;
+  let panel: FrameLocator;
+
+  const lastReply = () => panel.locator('article.message.assistant').last();
+  const replyText = () => lastReply().locator('.message-body').innerText();
+  const replyStatus = () => lastReply().getAttribute('data-status');
+
+  async function send(text: string) {
+    const prompt = panel.locator('textarea#prompt');
+    await prompt.fill(text);
+    await prompt.press('Enter');
+  }
+
+  before(async function () {
+    await groq.start();
+    groq.route(/\/models$/, () => modelList(['llama-3.3-70b-versatile', 'llama-3.1-8b-instant', 'e2e-listed-model']));
+    vs = await startVsCode({ workspace: sampleWorkspace, name: 'chat', settings: { 'parley.groq.baseUrl': groq.url } });
+  });
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await vs?.screenshot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}`).catch(() => {});
+  });
+  after(async function () {
+    await vs?.close();
+    await groq.stop();
+  });
+
+  it('Parley: Start Chat opens the panel on the labelled demo model, which answers with no key', async function () {
+    await vs.runCommand('Parley: Start Chat');
+    panel = vs.webview();
+    await panel.locator('textarea#prompt').waitFor({ state: 'visible', timeout: 30_000 });
+    assert.equal(await panel.locator('#demo-badge').isVisible(), true, 'the demo model is labelled');
+    assert.match(await panel.locator('body').innerText(), /demo model/i);
+    await send('Hello from the e2e test');
+    const states = await watch(replyText, (t) => /Set API Key/.test(t));
+    assert.ok(states.length >= 3, `the demo reply should stream (saw ${states.length} states)`);
+    assert.match(states.at(-1)!, /Hello from the e2e test/);
+    await watch(replyStatus, (s) => s === 'done');
+    await vs.screenshot('demo-reply');
+  });
+
+  it('Parley: Set API Key stores the Groq key; the panel then offers Groq', async function () {
+    await vs.runCommand('Parley: Set API Key');
+    await vs.quickPick('Groq');
+    await vs.quickInputType(GROQ_KEY);
+    await watch(() => panel.locator('#provider option[value="groq"]').innerText(), (t) => !/no key/i.test(t));
+    // With a key, the model list merges in what the models endpoint returned.
+    await watch(() => panel.locator('#models option[value="e2e-listed-model"]').count().catch(() => 0), (n) => n === 1).catch(() => undefined);
+  });
+
+  it('a Groq reply streams incrementally from the local server through groq-sdk', async function () {
+    await panel.locator('#provider').selectOption('groq');
+    await watch(() => panel.locator('#demo-badge').isVisible(), (v) => v === false);
+    const words = Array.from({ length: 40 }, (_, i) => `word${i} `);
+    groq.enqueue(chatStream(words, { delayMs: 40, usage: { prompt_tokens: 31, completion_tokens: 40 } }));
+    await send('Stream forty words');
+    const states = await watch(replyText, (t) => t.includes('word39'));
+    const intermediate = states.filter((t) => t.includes('word0') && !t.includes('word39'));
+    assert.ok(intermediate.length >= 2, `expected at least two intermediate states, saw ${intermediate.length}`);
+    await vs.screenshot('groq-streaming-done');
+    await watch(replyStatus, (s) => s === 'done');
+    const request = groq.last;
+    assert.equal(request.path, '/openai/v1/chat/completions');
+    assert.equal(request.headers.authorization, `Bearer ${GROQ_KEY}`);
+    assert.equal(request.body.stream, true);
+    assert.equal(request.body.model, 'llama-3.3-70b-versatile');
+    assert.equal(request.body.messages[0].role, 'system');
+    assert.deepEqual(request.body.messages.at(-1), { role: 'user', content: 'Stream forty words' });
+    // The demo exchange before it is part of the conversation.
+    assert.ok(request.body.messages.some((m: { content: string }) => m.content === 'Hello from the e2e test'));
+    assert.match(await lastReply().innerText(), /31 in · 40 out/);
+  });
+
+  it('Stop aborts mid-stream, keeps the partial reply marked stopped, and sending again works', async function () {
+    groq.enqueue(chatStream(Array.from({ length: 400 }, (_, i) => `tok${i} `), { delayMs: 30 }));
+    await send('A very long answer please');
+    await watch(replyText, (t) => t.includes('tok5 '));
+    await vs.screenshot('groq-mid-stream');
+    await panel.locator('#stop').click();
+    await watch(replyStatus, (s) => s === 'stopped');
+    const partial = await replyText();
+    assert.ok(partial.startsWith('tok0 tok1'), partial.slice(0, 50));
+    assert.ok(!partial.includes('tok399'), 'stopped before the end');
+    assert.match(await lastReply().innerText(), /Stopped/);
+    groq.enqueue(chatStream(['Still ', 'here.']));
+    await send('Are you there?');
+    await watch(replyText, (t) => t === 'Still here.');
+  });
+
+  it('Esc stops a reply too', async function () {
+    groq.enqueue(chatStream(Array.from({ length: 400 }, (_, i) => `esc${i} `), { delayMs: 30 }));
+    await send('Another long one');
+    await watch(replyText, (t) => t.includes('esc3 '));
+    await panel.locator('textarea#prompt').press('Escape');
+    await watch(replyStatus, (s) => s === 'stopped');
+  });
+
+  it('errors are specific: a 401 asks for a key, a 404 names the model; the panel stays usable', async function () {
+    groq.enqueue(apiError(401, 'Invalid API Key', { code: 'invalid_api_key' }));
+    await send('with a bad key');
+    const error = lastReply().locator('.message-error');
+    await error.waitFor({ timeout: 20_000 });
+    assert.match(await error.innerText(), /rejected the API key/);
+    assert.equal(await error.locator('[data-action="set-key"]').count(), 1);
+    groq.enqueue(apiError(404, 'The model `llama-3.3-70b-versatile` does not exist', { code: 'model_not_found' }));
+    await send('unknown model');
+    await watch(() => lastReply().locator('.message-error').innerText().catch(() => ''), (t) => /does not know the model/.test(t));
+    await vs.screenshot('groq-errors');
+    groq.enqueue(chatStream(['Recovered.']));
+    await send('and now?');
+    await watch(replyText, (t) => t === 'Recovered.');
+  });
+});

@@ -1,0 +1,86 @@
+// Anthropic Messages API streaming wire format, as documented ("Streaming messages"): named SSE events
+// `event: <type>\ndata: {"type": "<type>", ...}\n\n` in the order message_start, then per content block
+// content_block_start / content_block_delta… / content_block_stop, then message_delta (stop_reason and the
+// cumulative usage) and message_stop; `ping` events anywhere; `event: error` (e.g. overloaded_error) mid-stream.
+import type { FakeReply } from './server';
+
+export interface MessageStreamOptions {
+  model?: string;
+  /** Deltas of a thinking block sent before the text block (extended thinking), closed by a signature_delta. */
+  thinking?: string[];
+  stopReason?: 'end_turn' | 'max_tokens' | 'stop_sequence' | 'refusal';
+  usage?: { input_tokens: number; output_tokens: number; cache_creation_input_tokens?: number; cache_read_input_tokens?: number };
+}
+
+let counter = 0;
+
+export const event = (type: string, data: Record<string, unknown>) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
+
+export function messageEvents(deltas: string[], options: MessageStreamOptions = {}): string[] {
+  const usage = options.usage ?? { input_tokens: 10, output_tokens: deltas.length };
+  const frames = [
+    event('message_start', {
+      message: {
+        id: `msg_${++counter}`,
+        type: 'message',
+        role: 'assistant',
+        content: [],
+        model: options.model ?? 'claude-sonnet-4-6',
+        stop_reason: null,
+        stop_sequence: null,
+        usage: {
+          input_tokens: usage.input_tokens,
+          cache_creation_input_tokens: usage.cache_creation_input_tokens ?? 0,
+          cache_read_input_tokens: usage.cache_read_input_tokens ?? 0,
+          output_tokens: 1,
+        },
+      },
+    }),
+  ];
+  let index = 0;
+  if (options.thinking) {
+    frames.push(event('content_block_start', { index, content_block: { type: 'thinking', thinking: '', signature: '' } }));
+    for (const thinking of options.thinking) frames.push(event('content_block_delta', { index, delta: { type: 'thinking_delta', thinking } }));
+    frames.push(event('content_block_delta', { index, delta: { type: 'signature_delta', signature: 'EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds' } }));
+    frames.push(event('content_block_stop', { index }));
+    index++;
+  }
+  frames.push(event('content_block_start', { index, content_block: { type: 'text', text: '' } }));
+  frames.push(event('ping', {}));
+  for (const text of deltas) frames.push(event('content_block_delta', { index, delta: { type: 'text_delta', text } }));
+  frames.push(event('content_block_stop', { index }));
+  frames.push(event('message_delta', { delta: { stop_reason: options.stopReason ?? 'end_turn', stop_sequence: null }, usage: { output_tokens: usage.output_tokens } }));
+  frames.push(event('message_stop', {}));
+  return frames;
+}
+
+export function messageStream(
+  deltas: string[],
+  options: MessageStreamOptions & { delayMs?: number; dropAfter?: number; stallAfter?: number } = {},
+): FakeReply {
+  const { delayMs, dropAfter, stallAfter, ...eventOptions } = options;
+  return { kind: 'sse', frames: messageEvents(deltas, eventOptions), delayMs, dropAfter, stallAfter };
+}
+
+/** The documented mid-stream error event, e.g. `overloaded_error` (a 529 outside a stream). */
+export function errorEvent(type = 'overloaded_error', message = 'Overloaded'): string {
+  return event('error', { error: { type, message } });
+}
+
+/** An error response the way Anthropic sends them: `{"type":"error","error":{"type":…,"message":…}}`. */
+export function anthropicError(status: number, type: string, message: string, headers?: Record<string, string>): FakeReply {
+  return { kind: 'json', status, headers: { 'request-id': `req_${++counter}`, ...headers }, body: { type: 'error', error: { type, message }, request_id: `req_${counter}` } };
+}
+
+/** GET /v1/models: a page of model objects. */
+export function anthropicModelList(ids: string[]): FakeReply {
+  return {
+    kind: 'json',
+    body: {
+      data: ids.map((id) => ({ type: 'model', id, display_name: id, created_at: '2025-05-14T00:00:00Z' })),
+      has_more: false,
+      first_id: ids[0] ?? null,
+      last_id: ids.at(-1) ?? null,
+    },
+  };
+}

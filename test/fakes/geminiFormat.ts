@@ -1,0 +1,73 @@
+// Gemini API streaming wire format (models/{model}:streamGenerateContent?alt=sse), as documented: each SSE
+// frame is `data: {GenerateContentResponse}` (CRLF-delimited on the real service) with the new text in
+// candidates[0].content.parts (thought summaries are parts with `thought: true`), the running usageMetadata,
+// and finishReason on the last candidate chunk.
+import type { FakeReply } from './server';
+
+export interface GeminiStreamOptions {
+  model?: string;
+  thoughts?: string[];
+  finishReason?: 'STOP' | 'MAX_TOKENS' | 'SAFETY' | 'RECITATION' | 'OTHER';
+  usage?: { promptTokenCount: number; candidatesTokenCount: number; thoughtsTokenCount?: number };
+}
+
+let counter = 0;
+
+export const frame = (obj: unknown) => `data: ${JSON.stringify(obj)}\r\n\r\n`;
+
+export function geminiChunks(deltas: string[], options: GeminiStreamOptions = {}): string[] {
+  const responseId = `resp_${++counter}`;
+  const modelVersion = options.model ?? 'gemini-2.5-flash';
+  const usage = options.usage ?? { promptTokenCount: 8, candidatesTokenCount: deltas.length };
+  const running = (candidates: number, done = false) => ({
+    promptTokenCount: usage.promptTokenCount,
+    ...(done && { candidatesTokenCount: candidates }),
+    ...(usage.thoughtsTokenCount !== undefined && { thoughtsTokenCount: usage.thoughtsTokenCount }),
+    totalTokenCount: usage.promptTokenCount + candidates + (usage.thoughtsTokenCount ?? 0),
+    promptTokensDetails: [{ modality: 'TEXT', tokenCount: usage.promptTokenCount }],
+  });
+  const chunk = (parts: unknown[], extra: Record<string, unknown> = {}, done = false) => ({
+    candidates: [{ content: { parts, role: 'model' }, index: 0, ...extra }],
+    usageMetadata: running(done ? usage.candidatesTokenCount : 0, done),
+    modelVersion,
+    responseId,
+  });
+  const frames: string[] = [];
+  for (const thought of options.thoughts ?? []) frames.push(frame(chunk([{ text: thought, thought: true }])));
+  deltas.forEach((text, i) => {
+    const last = i === deltas.length - 1;
+    frames.push(frame(chunk([{ text }], last ? { finishReason: options.finishReason ?? 'STOP' } : {}, last)));
+  });
+  if (!deltas.length) frames.push(frame(chunk([], { finishReason: options.finishReason ?? 'STOP' }, true)));
+  return frames;
+}
+
+export function geminiStream(deltas: string[], options: GeminiStreamOptions & { delayMs?: number; dropAfter?: number; stallAfter?: number } = {}): FakeReply {
+  const { delayMs, dropAfter, stallAfter, ...chunkOptions } = options;
+  return { kind: 'sse', frames: geminiChunks(deltas, chunkOptions), delayMs, dropAfter, stallAfter };
+}
+
+/** An error the way Google APIs send them: `{"error":{"code","message","status","details"}}`. */
+export function geminiError(status: number, statusName: string, message: string, extra: { headers?: Record<string, string>; details?: unknown[] } = {}): FakeReply {
+  return { kind: 'json', status, headers: extra.headers, body: { error: { code: status, message, status: statusName, ...(extra.details && { details: extra.details }) } } };
+}
+
+/** google.rpc.RetryInfo, which Gemini puts in a 429's details instead of a retry-after header. */
+export const retryInfo = (delay: string) => ({ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: delay });
+
+/** GET /v1beta/models: `name` is `models/<id>`; supportedGenerationMethods says what each model can do. */
+export function geminiModelList(models: Array<{ id: string; methods: string[] }>): FakeReply {
+  return {
+    kind: 'json',
+    body: {
+      models: models.map(({ id, methods }) => ({
+        name: `models/${id}`,
+        version: '001',
+        displayName: id,
+        inputTokenLimit: 1_048_576,
+        outputTokenLimit: 65_536,
+        supportedGenerationMethods: methods,
+      })),
+    },
+  };
+}

@@ -1,0 +1,258 @@
+import assert from 'node:assert/strict';
+import { anthropic, DEFAULT_MAX_TOKENS } from '../../src/providers/anthropic';
+import { classifyError } from '../../src/providers/errors';
+import { anthropicError, anthropicModelList, errorEvent, event, messageEvents, messageStream } from '../fakes/anthropicFormat';
+import { FakeServer } from '../fakes/server';
+import { collect, configFor } from './helpers';
+
+describe('Anthropic adapter (@anthropic-ai/sdk against a Messages-API-format server)', () => {
+  const server = new FakeServer('anthropic');
+  let baseUrl: string;
+  before(async () => {
+    baseUrl = await server.start();
+  });
+  after(() => server.stop());
+  beforeEach(() => server.reset());
+
+  const turns = [
+    { role: 'user' as const, text: 'Hi' },
+    { role: 'assistant' as const, text: 'Hello!' },
+    { role: 'user' as const, text: 'Count to three' },
+  ];
+  const context = { provider: 'Anthropic', model: 'claude-sonnet-4-6', host: 'api.anthropic.com' };
+  const MODEL = 'claude-sonnet-4-6';
+  /** Claude Sonnet 4 (May 2025) still takes temperature and top_p together. */
+  const BOTH_SAMPLERS = 'claude-sonnet-4-20250514';
+
+  it('streams text deltas in order, then usage from message_start and message_delta, then finish (pings ignored)', async () => {
+    server.enqueue(messageStream(['One', ', two', ', three.'], { usage: { input_tokens: 21, output_tokens: 6, cache_read_input_tokens: 4 } }));
+    const result = await collect(anthropic, { baseUrl }, turns, configFor(anthropic, MODEL));
+    assert.equal(result.error, undefined);
+    assert.deepEqual(result.events, [
+      { type: 'text-delta', text: 'One' },
+      { type: 'text-delta', text: ', two' },
+      { type: 'text-delta', text: ', three.' },
+      { type: 'usage', usage: { inputTokens: 25, outputTokens: 6 } },
+      { type: 'finish', reason: 'stop' },
+    ]);
+  });
+
+  it('sends system top-level and every control under its Messages-API name', async () => {
+    server.enqueue(messageStream(['ok']));
+    const config = configFor(anthropic, BOTH_SAMPLERS, {
+      maxTokens: 300, temperature: 0.7, topP: 0.9, topK: 12, frequencyPenalty: 0.4, presencePenalty: -0.2, stop: ['END', 'STOP'], seed: 42, jsonMode: true, reasoningEffort: 'high',
+    });
+    await collect(anthropic, { baseUrl }, turns, config);
+    const { path, headers, body } = server.last;
+    assert.equal(path, '/v1/messages');
+    assert.ok(headers['anthropic-version'], 'the SDK sends anthropic-version');
+    assert.ok(headers.authorization === 'Bearer test-key-123456' || headers['x-api-key'] === 'test-key-123456');
+    assert.deepEqual(body, {
+      model: BOTH_SAMPLERS,
+      stream: true,
+      system: 'You are terse.',
+      messages: [
+        { role: 'user', content: [{ type: 'text', text: 'Hi' }] },
+        { role: 'assistant', content: [{ type: 'text', text: 'Hello!' }] },
+        { role: 'user', content: [{ type: 'text', text: 'Count to three' }] },
+      ],
+      max_tokens: 300,
+      temperature: 0.7,
+      top_p: 0.9,
+      top_k: 12,
+      stop_sequences: ['END', 'STOP'],
+    });
+    for (const key of ['seed', 'frequency_penalty', 'presence_penalty', 'response_format', 'reasoning_effort', 'thinking', 'stop']) assert.equal(key in body, false, key);
+  });
+
+  it('unsupported controls are disabled in the panel with a reason', () => {
+    const caps = anthropic.capabilities(MODEL);
+    for (const name of ['seed', 'frequencyPenalty', 'presencePenalty', 'jsonMode', 'reasoningEffort'] as const) {
+      assert.equal(name in caps.controls, false, name);
+      assert.ok(caps.unsupported[name], `${name} needs a reason`);
+    }
+    assert.match(caps.unsupported.jsonMode!, /JSON/);
+    assert.ok('thinkingBudget' in caps.controls);
+    assert.match(anthropic.capabilities('claude-3-5-haiku-latest').unsupported.thinkingBudget!, /think/);
+  });
+
+  it('clamps temperature to 1, defaults max_tokens, and sends only temperature to models that take one sampler', async () => {
+    server.enqueue(messageStream(['ok']), messageStream(['ok']));
+    await collect(anthropic, { baseUrl }, turns, configFor(anthropic, BOTH_SAMPLERS, { temperature: 1.8, topP: 2, maxTokens: null }));
+    assert.equal(server.last.body.temperature, 1);
+    assert.equal(server.last.body.top_p, 1);
+    assert.equal(server.last.body.max_tokens, DEFAULT_MAX_TOKENS);
+    await collect(anthropic, { baseUrl }, turns, configFor(anthropic, MODEL, { temperature: 0.3, topP: 0.8, maxTokens: 1e9 }));
+    assert.equal(server.last.body.temperature, 0.3);
+    assert.equal('top_p' in server.last.body, false, 'Claude Sonnet 4.5+ reject temperature with top_p');
+    assert.equal(server.last.body.max_tokens, 64_000);
+  });
+
+  it('extended thinking: budget sent, temperature forced to 1, no top_k, max_tokens above the budget; thinking_delta → reasoning', async () => {
+    server.enqueue(messageStream(['42'], { thinking: ['Let me ', 'count.'], usage: { input_tokens: 30, output_tokens: 900 } }));
+    const result = await collect(anthropic, { baseUrl }, turns, configFor(anthropic, BOTH_SAMPLERS, { thinkingBudget: 2048, maxTokens: 1000, temperature: 0.2, topP: 0.5, topK: 10 }));
+    const { body } = server.last;
+    assert.deepEqual(body.thinking, { type: 'enabled', budget_tokens: 2048 });
+    assert.equal(body.temperature, 1);
+    assert.equal(body.top_p, 0.95, 'thinking takes top_p 0.95–1');
+    assert.equal('top_k' in body, false);
+    assert.ok(body.max_tokens > 2048, `max_tokens ${body.max_tokens} must exceed the budget`);
+    assert.equal(result.reasoning, 'Let me count.');
+    assert.equal(result.text, '42');
+    assert.deepEqual(result.events.filter((e) => e.type === 'reasoning-delta' || e.type === 'text-delta').map((e) => e.type), ['reasoning-delta', 'reasoning-delta', 'text-delta']);
+  });
+
+  it('models without extended thinking never get a thinking block', async () => {
+    server.enqueue(messageStream(['ok']));
+    await collect(anthropic, { baseUrl }, turns, configFor(anthropic, 'claude-3-5-haiku-latest', { thinkingBudget: 4096 }));
+    assert.equal('thinking' in server.last.body, false);
+  });
+
+  it('stop_reason max_tokens finishes with length', async () => {
+    server.enqueue(messageStream(['cut'], { stopReason: 'max_tokens' }));
+    const result = await collect(anthropic, { baseUrl }, turns, configFor(anthropic, MODEL));
+    assert.deepEqual(result.events.at(-1), { type: 'finish', reason: 'length' });
+  });
+
+  it('merges consecutive same-role turns (Anthropic requires alternation) and sends images as base64 blocks', async () => {
+    server.enqueue(messageStream(['a cat']));
+    const image = { mimeType: 'image/png', base64: 'iVBORw0KGgo=', name: 'cat.png' };
+    await collect(anthropic, { baseUrl }, [
+      { role: 'user', text: 'First question' },
+      { role: 'user', text: 'What is this?', images: [image] },
+      { role: 'assistant', text: 'It is ' },
+    ], configFor(anthropic, MODEL));
+    assert.deepEqual(server.last.body.messages, [
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'First question' },
+          { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' } },
+          { type: 'text', text: 'What is this?' },
+        ],
+      },
+      // a final assistant message may not end in whitespace
+      { role: 'assistant', content: [{ type: 'text', text: 'It is' }] },
+    ]);
+  });
+
+  it('an image type Claude cannot read is an attachment error before any request', async () => {
+    const image = { mimeType: 'image/bmp', base64: 'Qk0=', name: 'old.bmp' };
+    const { error } = await collect(anthropic, { baseUrl }, [{ role: 'user', text: 'Look', images: [image] }], configFor(anthropic, MODEL));
+    assert.equal(classifyError(error, context).kind, 'attachment');
+    assert.equal(server.requests.length, 0);
+  });
+
+  it('a 401 becomes an invalid-key error asking for a key', async () => {
+    server.enqueue(anthropicError(401, 'authentication_error', 'invalid x-api-key'));
+    const { error } = await collect(anthropic, { baseUrl }, turns, configFor(anthropic, MODEL));
+    const classified = classifyError(error, context);
+    assert.equal(classified.kind, 'auth');
+    assert.equal(classified.action, 'set-key');
+    assert.match(classified.message, /invalid x-api-key/);
+  });
+
+  it('a 404 for an unknown model says which model', async () => {
+    server.enqueue(anthropicError(404, 'not_found_error', 'model: claude-9'));
+    const { error } = await collect(anthropic, { baseUrl }, turns, configFor(anthropic, 'claude-9'));
+    const classified = classifyError(error, { ...context, model: 'claude-9' });
+    assert.equal(classified.kind, 'model');
+    assert.match(classified.message, /"claude-9"/);
+  });
+
+  it('a 429 with retry-after: 1 is retried by the SDK and then succeeds, reporting the wait', async () => {
+    server.enqueue(anthropicError(429, 'rate_limit_error', 'Number of request tokens has exceeded your per-minute rate limit', { 'retry-after': '1' }), messageStream(['after the wait']));
+    const waits: number[] = [];
+    const result = await collect(anthropic, { baseUrl, maxRetries: 2, onRetryWait: (s) => waits.push(s) }, turns, configFor(anthropic, MODEL));
+    assert.equal(result.error, undefined);
+    assert.equal(result.text, 'after the wait');
+    assert.equal(server.requests.length, 2);
+    assert.deepEqual(waits, [1]);
+  });
+
+  it('a 429 with a long retry-after is not retried silently: the error says when to try again', async () => {
+    server.enqueue(anthropicError(429, 'rate_limit_error', 'Rate limited', { 'retry-after': '120' }), messageStream(['never']));
+    const result = await collect(anthropic, { baseUrl, maxRetries: 2 }, turns, configFor(anthropic, MODEL));
+    assert.equal(server.requests.length, 1);
+    const classified = classifyError(result.error, context);
+    assert.equal(classified.kind, 'rate-limit');
+    assert.match(classified.message, /Try again in 2 min/);
+  });
+
+  it('a 500 is a server error and a 529 is overloaded', async () => {
+    server.enqueue(anthropicError(500, 'api_error', 'Internal server error'), anthropicError(529, 'overloaded_error', 'Overloaded'));
+    const a = await collect(anthropic, { baseUrl }, turns, configFor(anthropic, MODEL));
+    assert.equal(classifyError(a.error, context).kind, 'server');
+    const b = await collect(anthropic, { baseUrl }, turns, configFor(anthropic, MODEL));
+    assert.equal(classifyError(b.error, context).kind, 'overloaded');
+  });
+
+  it('a mid-stream `event: error` (overloaded_error) keeps the partial text and is classified overloaded', async () => {
+    const frames = messageEvents(['Partial ', 'answer ', 'lost']);
+    // message_start, content_block_start, ping, two text deltas, then the error event
+    server.enqueue({ kind: 'sse', frames: [...frames.slice(0, 5), errorEvent('overloaded_error', 'Overloaded')] });
+    const result = await collect(anthropic, { baseUrl }, turns, configFor(anthropic, MODEL));
+    assert.equal(result.text, 'Partial answer ');
+    const classified = classifyError(result.error, context);
+    assert.equal(classified.kind, 'overloaded');
+    assert.equal(classified.action, 'retry');
+  });
+
+  it('a malformed event keeps what arrived and becomes a bad-response error', async () => {
+    const frames = messageEvents(['Good ', 'start']);
+    server.enqueue({ kind: 'sse', frames: [...frames.slice(0, 5), 'event: content_block_delta\ndata: {"type":"content_block_delta",\n\n', ...frames.slice(5)] });
+    const result = await collect(anthropic, { baseUrl }, turns, configFor(anthropic, MODEL));
+    assert.equal(result.text, 'Good start');
+    assert.equal(classifyError(result.error, context).kind, 'bad-response');
+  });
+
+  it('a stream that ends without message_stop is a cut-off', async () => {
+    const frames = messageEvents(['Half']);
+    server.enqueue({ kind: 'sse', frames: frames.filter((f) => !f.startsWith('event: message_stop')).slice(0, -1) });
+    const result = await collect(anthropic, { baseUrl }, turns, configFor(anthropic, MODEL));
+    assert.equal(result.text, 'Half');
+    assert.equal((result.error as Error).name, 'StreamCutOff');
+  });
+
+  it('a connection dropped mid-stream keeps the deltas that arrived and reports a cut-off', async () => {
+    server.enqueue(messageStream(['Partial ', 'answer ', 'never ', 'finished'], { dropAfter: 5 }));
+    const result = await collect(anthropic, { baseUrl }, turns, configFor(anthropic, MODEL));
+    assert.equal(result.text, 'Partial answer ');
+    assert.ok(result.error, 'the drop must surface as an error');
+    assert.ok(['cut-off', 'network'].includes(classifyError(result.error, context).kind));
+  });
+
+  it('aborting stops the stream at once', async () => {
+    server.enqueue({ kind: 'sse', frames: [...messageEvents(Array.from({ length: 200 }, (_, i) => `w${i} `))], delayMs: 5 });
+    const controller = new AbortController();
+    const adapter = await anthropic.createAdapter({ apiKey: 'k-12345678', baseUrl, timeoutMs: 10_000, maxRetries: 0 });
+    const seen: string[] = [];
+    let error: unknown;
+    try {
+      for await (const e of adapter.stream(turns, configFor(anthropic, MODEL), controller.signal)) {
+        if (e.type === 'text-delta') seen.push(e.text);
+        if (seen.length === 3) controller.abort();
+      }
+    } catch (err) {
+      error = err;
+    }
+    assert.equal(seen.length, 3);
+    assert.ok(error === undefined || /Abort/.test((error as Error).name), `an abort is not a failure (got ${(error as Error)?.name})`);
+    assert.equal(server.requests.length, 1);
+  });
+
+  it('lists models from the models endpoint', async () => {
+    server.enqueue(anthropicModelList(['claude-sonnet-4-6', 'claude-haiku-4-5']));
+    const adapter = await anthropic.createAdapter({ apiKey: 'k-12345678', baseUrl, timeoutMs: 10_000, maxRetries: 0 });
+    assert.deepEqual(await adapter.listModels!(), ['claude-haiku-4-5', 'claude-sonnet-4-6']);
+    assert.equal(server.last.path, '/v1/models');
+  });
+
+  it('ignores event types it does not know (the API may add some)', async () => {
+    const frames = messageEvents(['ok']);
+    server.enqueue({ kind: 'sse', frames: [frames[0], event('future_event', { x: 1 }), ...frames.slice(1)] });
+    const result = await collect(anthropic, { baseUrl }, turns, configFor(anthropic, MODEL));
+    assert.equal(result.error, undefined);
+    assert.equal(result.text, 'ok');
+  });
+});

@@ -1,0 +1,242 @@
+import assert from 'node:assert/strict';
+import { cerebras, compatibleProviders, custom, lmstudio, ollama, openrouter, xai } from '../../src/providers/compatible';
+import { classifyError } from '../../src/providers/errors';
+import { providers } from '../../src/providers/registry';
+import { apiError, chatChunks, chatCompletion, chatStream, modelList } from '../fakes/openaiFormat';
+import { FakeServer } from '../fakes/server';
+import { collect, configFor } from './helpers';
+
+describe('OpenAI-compatible presets (openai SDK against OpenAI-format servers)', () => {
+  const server = new FakeServer('compatible');
+  let baseUrl: string;
+  before(async () => {
+    baseUrl = `${await server.start()}/v1`;
+  });
+  after(() => server.stop());
+  beforeEach(() => server.reset());
+
+  const turns = [
+    { role: 'user' as const, text: 'Hi' },
+    { role: 'assistant' as const, text: 'Hello!' },
+    { role: 'user' as const, text: 'Count to three' },
+  ];
+  const context = { provider: 'Preset', model: 'm', host: 'h' };
+
+  it('each preset is its own provider, registered after the native ones in panel order', () => {
+    const order = ['demo', 'groq', 'openai', 'anthropic', 'google', 'cerebras', 'xai', 'openrouter', 'ollama', 'lmstudio', 'custom'];
+    assert.deepEqual(providers.map((p) => p.id).filter((id) => order.includes(id)), order);
+    assert.deepEqual(
+      compatibleProviders.map((p) => [p.id, p.defaultBaseUrl, p.keyEnv, p.needsKey]),
+      [
+        ['cerebras', 'https://api.cerebras.ai/v1', ['CEREBRAS_API_KEY'], true],
+        ['xai', 'https://api.x.ai/v1', ['XAI_API_KEY'], true],
+        ['openrouter', 'https://openrouter.ai/api/v1', ['OPENROUTER_API_KEY'], true],
+        ['ollama', 'http://localhost:11434/v1', [], false],
+        ['lmstudio', 'http://localhost:1234/v1', [], false],
+        ['custom', undefined, [], false],
+      ],
+    );
+  });
+
+  it('streams text deltas in order, then usage, then finish', async () => {
+    server.enqueue(chatStream(['One', ', two', ', three.'], { model: 'grok-3', usageStyle: 'openai', usage: { prompt_tokens: 21, completion_tokens: 6 } }));
+    const result = await collect(xai, { baseUrl }, turns, configFor(xai, 'grok-3'));
+    assert.equal(result.error, undefined);
+    assert.deepEqual(result.events, [
+      { type: 'text-delta', text: 'One' },
+      { type: 'text-delta', text: ', two' },
+      { type: 'text-delta', text: ', three.' },
+      { type: 'usage', usage: { inputTokens: 21, outputTokens: 6 } },
+      { type: 'finish', reason: 'stop' },
+    ]);
+    assert.equal(server.last.path, '/v1/chat/completions');
+    assert.equal(server.last.headers.authorization, 'Bearer test-key-123456');
+  });
+
+  it('reasoning arrives as delta.reasoning (OpenRouter, Ollama) or delta.reasoning_content (xAI, LM Studio)', async () => {
+    server.enqueue(
+      chatStream(['42'], { usageStyle: 'openai', reasoning: ['Think', 'ing…'], reasoningField: 'reasoning' }),
+      chatStream(['43'], { usageStyle: 'openai', reasoning: ['Hm', 'm…'], reasoningField: 'reasoning_content' }),
+    );
+    const a = await collect(openrouter, { baseUrl }, turns, configFor(openrouter, 'deepseek/deepseek-r1'));
+    assert.equal(a.reasoning, 'Thinking…');
+    assert.equal(a.text, '42');
+    const b = await collect(lmstudio, { baseUrl }, turns, configFor(lmstudio, 'qwen/qwen3-8b'));
+    assert.equal(b.reasoning, 'Hmm…');
+    assert.equal(b.text, '43');
+  });
+
+  it('Cerebras: max_completion_tokens, temperature clamped to 1.5, no penalties or top_k, reasoning_effort for gpt-oss', async () => {
+    server.enqueue(chatStream(['ok'], { usageStyle: 'openai' }));
+    await collect(cerebras, { baseUrl }, turns, configFor(cerebras, 'gpt-oss-120b', {
+      maxTokens: 300, temperature: 1.9, topP: 0.9, topK: 12, frequencyPenalty: 0.4, presencePenalty: 0.3, stop: ['END'], seed: 7, reasoningEffort: 'minimal',
+    }));
+    const { body } = server.last;
+    assert.deepEqual(body, {
+      model: 'gpt-oss-120b',
+      stream: true,
+      messages: [{ role: 'system', content: 'You are terse.' }, ...turns.map((t) => ({ role: t.role, content: t.text }))],
+      max_completion_tokens: 300,
+      temperature: 1.5,
+      top_p: 0.9,
+      stop: ['END'],
+      seed: 7,
+      reasoning_effort: 'low',
+    });
+    const caps = cerebras.capabilities('llama-3.3-70b');
+    assert.match(caps.unsupported.frequencyPenalty!, /Cerebras rejects/);
+    assert.match(caps.unsupported.topK!, /top_k/);
+    assert.match(caps.unsupported.reasoningEffort!, /gpt-oss/);
+  });
+
+  it('Cerebras sends JSON mode unstreamed and delivers it as one delta', async () => {
+    server.enqueue(chatCompletion('{"n":3}', { usage: { prompt_tokens: 9, completion_tokens: 5 } }));
+    const result = await collect(cerebras, { baseUrl }, turns, configFor(cerebras, 'llama-3.3-70b', { jsonMode: true }));
+    assert.equal(server.last.body.stream, false);
+    assert.deepEqual(server.last.body.response_format, { type: 'json_object' });
+    assert.equal(result.text, '{"n":3}');
+    assert.deepEqual(result.events.at(-1), { type: 'finish', reason: 'stop' });
+  });
+
+  it('xAI: reasoning models lose penalties and stop; only Grok 3 mini takes reasoning_effort (low|high)', async () => {
+    server.enqueue(chatStream(['a'], { usageStyle: 'openai' }), chatStream(['b'], { usageStyle: 'openai' }));
+    await collect(xai, { baseUrl }, turns, configFor(xai, 'grok-3', { frequencyPenalty: 0.5, presencePenalty: 0.5, stop: ['X'], jsonMode: true, reasoningEffort: 'high' }));
+    assert.equal(server.last.body.frequency_penalty, 0.5);
+    assert.deepEqual(server.last.body.stop, ['X']);
+    assert.deepEqual(server.last.body.response_format, { type: 'json_object' });
+    assert.equal(server.last.body.stream, true, 'xAI streams JSON mode');
+    assert.equal('reasoning_effort' in server.last.body, false);
+    await collect(xai, { baseUrl }, turns, configFor(xai, 'grok-3-mini', { frequencyPenalty: 0.5, presencePenalty: 0.5, stop: ['X'], reasoningEffort: 'medium' }));
+    for (const key of ['frequency_penalty', 'presence_penalty', 'stop', 'top_k']) assert.equal(key in server.last.body, false, key);
+    assert.equal(server.last.body.reasoning_effort, 'low');
+    assert.ok(xai.capabilities('grok-4').unsupported.stop);
+  });
+
+  it('OpenRouter: max_tokens, top_k and its unified reasoning object', async () => {
+    server.enqueue(chatStream(['a'], { usageStyle: 'openai' }), chatStream(['b'], { usageStyle: 'openai' }));
+    await collect(openrouter, { baseUrl }, turns, configFor(openrouter, 'anthropic/claude-sonnet-4', { maxTokens: 500, topK: 20, thinkingBudget: 2048 }));
+    assert.equal(server.last.body.max_tokens, 500);
+    assert.equal(server.last.body.top_k, 20);
+    assert.deepEqual(server.last.body.reasoning, { max_tokens: 2048 });
+    assert.equal('max_completion_tokens' in server.last.body, false);
+    await collect(openrouter, { baseUrl }, turns, configFor(openrouter, 'openai/o4-mini', { reasoningEffort: 'high', thinkingBudget: 2048 }));
+    assert.deepEqual(server.last.body.reasoning, { effort: 'high' });
+  });
+
+  it('Ollama and LM Studio need no key: a placeholder goes instead, never an OPENAI_API_KEY from the environment', async () => {
+    const saved = process.env.OPENAI_API_KEY;
+    process.env.OPENAI_API_KEY = 'sk-proj-from-the-environment-000';
+    try {
+      server.enqueue(chatStream(['a'], { usageStyle: 'openai' }), chatStream(['b'], { usageStyle: 'openai' }));
+      const a = await collect(ollama, { baseUrl, apiKey: undefined }, turns, configFor(ollama, 'qwen3', { reasoningEffort: 'high' }));
+      assert.equal(a.error, undefined);
+      assert.equal(server.last.headers.authorization, 'Bearer not-needed');
+      assert.equal(server.last.body.max_tokens, 256);
+      assert.equal(server.last.body.reasoning_effort, 'high');
+      assert.equal('top_k' in server.last.body, false);
+      await collect(lmstudio, { baseUrl, apiKey: undefined }, turns, configFor(lmstudio, 'google/gemma-3-12b', { topK: 30, jsonMode: true }));
+      assert.equal(server.last.headers.authorization, 'Bearer not-needed');
+      assert.equal(server.last.body.top_k, 30);
+      assert.equal('response_format' in server.last.body, false, 'LM Studio has no plain JSON mode');
+      assert.match(lmstudio.capabilities('x').unsupported.jsonMode!, /json_schema/);
+    } finally {
+      if (saved === undefined) delete process.env.OPENAI_API_KEY;
+      else process.env.OPENAI_API_KEY = saved;
+    }
+  });
+
+  it('Custom without a base URL asks for parley.custom.baseUrl; with one it sends the key it has', async () => {
+    await assert.rejects(custom.createAdapter({ timeoutMs: 1000, maxRetries: 0 }), (err: Error) => {
+      const classified = classifyError(err, context);
+      assert.match(classified.message, /parley\.custom\.baseUrl/);
+      return true;
+    });
+    server.enqueue(chatStream(['ok'], { usageStyle: 'openai' }));
+    await collect(custom, { baseUrl, apiKey: 'my-server-key' }, turns, configFor(custom, 'my-model', { topK: 5 }));
+    assert.equal(server.last.headers.authorization, 'Bearer my-server-key');
+    assert.equal(server.last.body.model, 'my-model');
+    assert.equal('top_k' in server.last.body, false);
+  });
+
+  it('images go as image_url data URLs', async () => {
+    server.enqueue(chatStream(['a cat'], { usageStyle: 'openai' }));
+    const image = { mimeType: 'image/png', base64: 'iVBORw0KGgo=', name: 'cat.png' };
+    assert.equal(ollama.capabilities('llava').vision, true);
+    await collect(ollama, { baseUrl }, [{ role: 'user', text: 'What is this?', images: [image] }], configFor(ollama, 'llava'));
+    assert.deepEqual(server.last.body.messages.at(-1).content[1], { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } });
+  });
+
+  it('a 401 asks for a key; a 404 names the model', async () => {
+    server.enqueue(apiError(401, 'Incorrect API key provided: xai-abcdefghijklmnopq', { code: 'invalid_api_key' }), apiError(404, 'The model grok-9 does not exist', { code: 'model_not_found' }));
+    const a = await collect(xai, { baseUrl }, turns, configFor(xai, 'grok-3'));
+    const auth = classifyError(a.error, { ...context, provider: 'xAI' });
+    assert.equal(auth.kind, 'auth');
+    assert.doesNotMatch(auth.message, /abcdefghijklmnopq/);
+    const b = await collect(xai, { baseUrl }, turns, configFor(xai, 'grok-9'));
+    assert.equal(classifyError(b.error, { ...context, model: 'grok-9' }).kind, 'model');
+  });
+
+  it('a 429 with retry-after: 1 is retried and reported; a long one is not retried', async () => {
+    server.enqueue(apiError(429, 'Too many requests', { headers: { 'retry-after': '1' } }), chatStream(['after the wait'], { usageStyle: 'openai' }));
+    const waits: number[] = [];
+    const ok = await collect(openrouter, { baseUrl, maxRetries: 2, onRetryWait: (s) => waits.push(s) }, turns, configFor(openrouter, 'openai/gpt-4o-mini'));
+    assert.equal(ok.text, 'after the wait');
+    assert.deepEqual(waits, [1]);
+    server.reset();
+    server.enqueue(apiError(429, 'Too many requests', { headers: { 'retry-after': '3600' } }), chatStream(['never'], { usageStyle: 'openai' }));
+    const late = await collect(openrouter, { baseUrl, maxRetries: 2 }, turns, configFor(openrouter, 'openai/gpt-4o-mini'));
+    assert.equal(server.requests.length, 1);
+    assert.match(classifyError(late.error, context).message, /Try again in 60 min/);
+  });
+
+  it('a 500 is a server error; a refused connection (server not running) is a network error', async () => {
+    server.enqueue(apiError(500, 'Internal error', { type: 'server_error' }));
+    const a = await collect(cerebras, { baseUrl }, turns, configFor(cerebras, 'llama3.1-8b'));
+    assert.equal(classifyError(a.error, context).kind, 'server');
+    // A port nothing listens on: LM Studio not started.
+    const closed = new FakeServer('closed');
+    const closedUrl = await closed.start();
+    await closed.stop();
+    const b = await collect(lmstudio, { baseUrl: `${closedUrl}/v1` }, turns, configFor(lmstudio, 'm'));
+    const classified = classifyError(b.error, { ...context, host: new URL(closedUrl).host });
+    assert.equal(classified.kind, 'network');
+    assert.match(classified.message, /connection was refused/);
+  });
+
+  it('a malformed event is a bad response; a dropped connection keeps the partial text', async () => {
+    const frames = chatChunks(['Good ', 'start'], { usageStyle: 'openai' });
+    server.enqueue({ kind: 'sse', frames: [...frames.slice(0, 3), 'data: {not json\n\n', ...frames.slice(3)] }, chatStream(['Partial ', 'answer ', 'lost'], { usageStyle: 'openai', dropAfter: 3 }));
+    const a = await collect(ollama, { baseUrl }, turns, configFor(ollama, 'llama3.2'));
+    assert.equal(a.text, 'Good start');
+    assert.equal(classifyError(a.error, context).kind, 'bad-response');
+    const b = await collect(ollama, { baseUrl }, turns, configFor(ollama, 'llama3.2'));
+    assert.equal(b.text, 'Partial answer ');
+    assert.ok(['cut-off', 'network'].includes(classifyError(b.error, context).kind));
+  });
+
+  it('aborting stops the stream at once', async () => {
+    server.enqueue(chatStream(Array.from({ length: 200 }, (_, i) => `w${i} `), { usageStyle: 'openai', delayMs: 5 }));
+    const controller = new AbortController();
+    const adapter = await ollama.createAdapter({ baseUrl, timeoutMs: 10_000, maxRetries: 0 });
+    const seen: string[] = [];
+    let error: unknown;
+    try {
+      for await (const event of adapter.stream(turns, configFor(ollama, 'llama3.2'), controller.signal)) {
+        if (event.type === 'text-delta') seen.push(event.text);
+        if (seen.length === 3) controller.abort();
+      }
+    } catch (err) {
+      error = err;
+    }
+    assert.equal(seen.length, 3);
+    assert.ok(error === undefined || /Abort/.test((error as Error).name), `an abort is not a failure (got ${(error as Error)?.name})`);
+  });
+
+  it('lists models from the models endpoint, leaving out embedding models', async () => {
+    server.enqueue(modelList(['qwen3:latest', 'nomic-embed-text:latest', 'llama3.2:latest']));
+    const adapter = await ollama.createAdapter({ baseUrl, timeoutMs: 10_000, maxRetries: 0 });
+    assert.deepEqual(await adapter.listModels!(), ['llama3.2:latest', 'qwen3:latest']);
+    assert.equal(server.last.path, '/v1/models');
+    assert.equal(server.last.headers.authorization, 'Bearer not-needed');
+  });
+});

@@ -1,0 +1,263 @@
+import assert from 'node:assert/strict';
+import { classifyError } from '../../src/providers/errors';
+import { google } from '../../src/providers/google';
+import { frame, geminiChunks, geminiError, geminiModelList, geminiStream, retryInfo } from '../fakes/geminiFormat';
+import { FakeServer } from '../fakes/server';
+import { collect, configFor } from './helpers';
+
+describe('Google adapter (@google/genai against a Gemini-API-format server)', () => {
+  const server = new FakeServer('gemini');
+  let baseUrl: string;
+  before(async () => {
+    baseUrl = await server.start();
+  });
+  after(() => server.stop());
+  beforeEach(() => server.reset());
+
+  const turns = [
+    { role: 'user' as const, text: 'Hi' },
+    { role: 'assistant' as const, text: 'Hello!' },
+    { role: 'user' as const, text: 'Count to three' },
+  ];
+  const MODEL = 'gemini-2.5-flash';
+  const context = { provider: 'Google Gemini', model: MODEL, host: 'generativelanguage.googleapis.com' };
+  const requestPath = (r: { url: URL }) => r.url.pathname + r.url.search;
+
+  it('streams text deltas in order, then usage, then finish', async () => {
+    server.enqueue(geminiStream(['One', ', two', ', three.'], { usage: { promptTokenCount: 21, candidatesTokenCount: 6 } }));
+    const result = await collect(google, { baseUrl }, turns, configFor(google, MODEL));
+    assert.equal(result.error, undefined);
+    assert.deepEqual(result.events, [
+      { type: 'text-delta', text: 'One' },
+      { type: 'text-delta', text: ', two' },
+      { type: 'text-delta', text: ', three.' },
+      { type: 'usage', usage: { inputTokens: 21, outputTokens: 6 } },
+      { type: 'finish', reason: 'stop' },
+    ]);
+  });
+
+  it('posts to models/{model}:streamGenerateContent?alt=sse with the key header, contents, systemInstruction and generationConfig', async () => {
+    server.enqueue(geminiStream(['ok']));
+    const config = configFor(google, MODEL, {
+      maxTokens: 300, temperature: 1.3, topP: 0.9, topK: 12, frequencyPenalty: 0.4, presencePenalty: -0.2, stop: ['END', 'STOP'], seed: 42, jsonMode: true, thinkingBudget: 1024,
+    });
+    await collect(google, { baseUrl }, turns, config);
+    const { method, headers, body } = server.last;
+    assert.equal(method, 'POST');
+    assert.equal(requestPath(server.last), `/v1beta/models/${MODEL}:streamGenerateContent?alt=sse`);
+    assert.equal(headers['x-goog-api-key'], 'test-key-123456');
+    assert.deepEqual(body, {
+      contents: [
+        { role: 'user', parts: [{ text: 'Hi' }] },
+        { role: 'model', parts: [{ text: 'Hello!' }] },
+        { role: 'user', parts: [{ text: 'Count to three' }] },
+      ],
+      systemInstruction: { role: 'user', parts: [{ text: 'You are terse.' }] },
+      generationConfig: {
+        maxOutputTokens: 300,
+        temperature: 1.3,
+        topP: 0.9,
+        topK: 12,
+        frequencyPenalty: 0.4,
+        presencePenalty: -0.2,
+        stopSequences: ['END', 'STOP'],
+        seed: 42,
+        responseMimeType: 'application/json',
+        thinkingConfig: { includeThoughts: true, thinkingBudget: 1024 },
+      },
+    });
+  });
+
+  it('clamps values into Gemini ranges: temperature ≤ 2, penalties < 2, at most five stop sequences', async () => {
+    server.enqueue(geminiStream(['ok']));
+    await collect(google, { baseUrl }, turns, configFor(google, MODEL, { temperature: 7, topP: 3, topK: 0, presencePenalty: 2, stop: ['a', 'b', 'c', 'd', 'e', 'f'], thinkingBudget: 1e6 }));
+    const generation = server.last.body.generationConfig;
+    assert.equal(generation.temperature, 2);
+    assert.equal(generation.topP, 1);
+    assert.equal(generation.topK, 1);
+    assert.ok(generation.presencePenalty < 2);
+    assert.deepEqual(generation.stopSequences, ['a', 'b', 'c', 'd', 'e']);
+    assert.equal(generation.thinkingConfig.thinkingBudget, 24_576);
+  });
+
+  it('thought parts are reasoning deltas; thoughtsTokenCount counts as reasoning (and output) tokens', async () => {
+    server.enqueue(geminiStream(['42'], { thoughts: ['Counting ', 'carefully.'], usage: { promptTokenCount: 10, candidatesTokenCount: 2, thoughtsTokenCount: 50 } }));
+    const result = await collect(google, { baseUrl }, turns, configFor(google, 'gemini-2.5-pro'));
+    assert.equal(result.reasoning, 'Counting carefully.');
+    assert.equal(result.text, '42');
+    assert.deepEqual(result.events.find((e) => e.type === 'usage'), { type: 'usage', usage: { inputTokens: 10, outputTokens: 52, reasoningTokens: 50 } });
+    assert.deepEqual(server.last.body.generationConfig.thinkingConfig, { includeThoughts: true }, 'no budget set: the model decides');
+  });
+
+  it('Gemini 3 takes a reasoning effort as thinkingLevel; Gemini 2.0 gets no thinkingConfig at all', async () => {
+    server.enqueue(geminiStream(['a']), geminiStream(['b']));
+    await collect(google, { baseUrl }, turns, configFor(google, 'gemini-3-pro-preview', { reasoningEffort: 'high', thinkingBudget: 2048 }));
+    assert.deepEqual(server.last.body.generationConfig.thinkingConfig, { includeThoughts: true, thinkingLevel: 'HIGH' });
+    await collect(google, { baseUrl }, turns, configFor(google, 'gemini-2.0-flash', { reasoningEffort: 'high', thinkingBudget: 2048 }));
+    assert.equal('thinkingConfig' in server.last.body.generationConfig, false);
+    const caps = google.capabilities('gemini-2.0-flash');
+    assert.match(caps.unsupported.thinkingBudget!, /thinking models/);
+    assert.match(caps.unsupported.reasoningEffort!, /thinking/);
+  });
+
+  it('unset controls stay out of the request', async () => {
+    server.enqueue(geminiStream(['ok']));
+    await collect(google, { baseUrl }, turns, configFor(google, 'gemini-2.0-flash', { system: '', maxTokens: null, temperature: null, topP: null, topK: null, frequencyPenalty: null, presencePenalty: null }));
+    assert.equal('systemInstruction' in server.last.body, false);
+    assert.deepEqual(server.last.body.generationConfig ?? {}, {});
+  });
+
+  it('finishReason MAX_TOKENS → length, SAFETY → content-filter', async () => {
+    server.enqueue(geminiStream(['cut'], { finishReason: 'MAX_TOKENS' }), geminiStream(['no'], { finishReason: 'SAFETY' }));
+    const a = await collect(google, { baseUrl }, turns, configFor(google, MODEL));
+    assert.deepEqual(a.events.at(-1), { type: 'finish', reason: 'length' });
+    const b = await collect(google, { baseUrl }, turns, configFor(google, MODEL));
+    assert.deepEqual(b.events.at(-1), { type: 'finish', reason: 'content-filter' });
+  });
+
+  it('a blocked prompt (promptFeedback, no candidates) finishes with content-filter', async () => {
+    server.enqueue({ kind: 'sse', frames: [frame({ promptFeedback: { blockReason: 'SAFETY' }, usageMetadata: { promptTokenCount: 5, totalTokenCount: 5 }, modelVersion: MODEL })] });
+    const result = await collect(google, { baseUrl }, turns, configFor(google, MODEL));
+    assert.equal(result.error, undefined);
+    assert.equal(result.text, '');
+    assert.deepEqual(result.events.at(-1), { type: 'finish', reason: 'content-filter' });
+  });
+
+  it('images go as inlineData parts; consecutive same-role turns are merged', async () => {
+    server.enqueue(geminiStream(['a cat']));
+    const image = { mimeType: 'image/png', base64: 'iVBORw0KGgo=', name: 'cat.png' };
+    await collect(google, { baseUrl }, [{ role: 'user', text: 'First' }, { role: 'user', text: 'What is this?', images: [image] }], configFor(google, MODEL));
+    assert.deepEqual(server.last.body.contents, [
+      { role: 'user', parts: [{ text: 'First' }, { inlineData: { mimeType: 'image/png', data: 'iVBORw0KGgo=' } }, { text: 'What is this?' }] },
+    ]);
+  });
+
+  it('a 401, and a 400 API_KEY_INVALID (how Gemini rejects a bad key), ask for a key', async () => {
+    server.enqueue(
+      geminiError(401, 'UNAUTHENTICATED', 'Request had invalid authentication credentials.'),
+      geminiError(400, 'INVALID_ARGUMENT', 'API key not valid. Please pass a valid API key.', { details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID' }] }),
+    );
+    for (let i = 0; i < 2; i++) {
+      const { error } = await collect(google, { baseUrl }, turns, configFor(google, MODEL));
+      const classified = classifyError(error, context);
+      assert.equal(classified.kind, 'auth');
+      assert.equal(classified.action, 'set-key');
+    }
+  });
+
+  it('a 404 for an unknown model says which model, with Google\'s message rather than raw JSON', async () => {
+    server.enqueue(geminiError(404, 'NOT_FOUND', 'models/gemini-9 is not found for API version v1beta, or is not supported for generateContent.'));
+    const { error } = await collect(google, { baseUrl }, turns, configFor(google, 'gemini-9'));
+    const classified = classifyError(error, { ...context, model: 'gemini-9' });
+    assert.equal(classified.kind, 'model');
+    assert.match(classified.message, /"gemini-9"/);
+    assert.match(classified.message, /Provider said: models\/gemini-9 is not found/);
+  });
+
+  it('a 429 with retry-after: 1 is retried and then succeeds, reporting the wait', async () => {
+    server.enqueue(geminiError(429, 'RESOURCE_EXHAUSTED', 'Resource has been exhausted', { headers: { 'retry-after': '1' } }), geminiStream(['after the wait']));
+    const waits: number[] = [];
+    const result = await collect(google, { baseUrl, maxRetries: 2, onRetryWait: (s) => waits.push(s) }, turns, configFor(google, MODEL));
+    assert.equal(result.error, undefined);
+    assert.equal(result.text, 'after the wait');
+    assert.equal(server.requests.length, 2);
+    assert.deepEqual(waits, [1]);
+    assert.deepEqual(server.requests[1].body, server.requests[0].body, 'the retry sends the same request');
+  });
+
+  it('a 429 whose RetryInfo asks for a short retryDelay is retried after it', async () => {
+    server.enqueue(geminiError(429, 'RESOURCE_EXHAUSTED', 'Quota exceeded', { details: [retryInfo('1s')] }), geminiStream(['ok']));
+    const waits: number[] = [];
+    const result = await collect(google, { baseUrl, maxRetries: 2, onRetryWait: (s) => waits.push(s) }, turns, configFor(google, MODEL));
+    assert.equal(result.text, 'ok');
+    assert.deepEqual(waits, [1]);
+  });
+
+  it('a 429 with a long wait is not retried: the error says when to try again', async () => {
+    server.enqueue(geminiError(429, 'RESOURCE_EXHAUSTED', 'Quota exceeded for metric generate_content_free_tier_requests', { details: [retryInfo('37s')] }), geminiStream(['never']));
+    const waits: number[] = [];
+    const result = await collect(google, { baseUrl, maxRetries: 2, onRetryWait: (s) => waits.push(s) }, turns, configFor(google, MODEL));
+    assert.equal(server.requests.length, 1);
+    assert.deepEqual(waits, []);
+    const classified = classifyError(result.error, context);
+    assert.equal(classified.kind, 'rate-limit');
+    assert.match(classified.message, /Try again in 37 s/);
+  });
+
+  it('a 500 is a server error (not retried with maxRetries 0); a 503 is overloaded', async () => {
+    server.enqueue(geminiError(500, 'INTERNAL', 'An internal error has occurred.'), geminiError(503, 'UNAVAILABLE', 'The model is overloaded. Please try again later.'));
+    const a = await collect(google, { baseUrl }, turns, configFor(google, MODEL));
+    assert.equal(classifyError(a.error, context).kind, 'server');
+    assert.equal(server.requests.length, 1);
+    const b = await collect(google, { baseUrl }, turns, configFor(google, MODEL));
+    assert.equal(classifyError(b.error, context).kind, 'overloaded');
+  });
+
+  it('an error chunk inside the stream keeps the partial text and is classified by its code', async () => {
+    const frames = geminiChunks(['Partial ', 'answer ', 'lost']);
+    server.enqueue({ kind: 'sse', frames: [...frames.slice(0, 2), frame({ error: { code: 503, message: 'The model is overloaded.', status: 'UNAVAILABLE' } })] });
+    const result = await collect(google, { baseUrl }, turns, configFor(google, MODEL));
+    assert.equal(result.text, 'Partial answer ');
+    assert.equal(classifyError(result.error, context).kind, 'overloaded');
+  });
+
+  it('a malformed event keeps what arrived and becomes a bad-response error', async () => {
+    const frames = geminiChunks(['Good ', 'start', ' and more']);
+    server.enqueue({ kind: 'sse', frames: [...frames.slice(0, 2), 'data: {"candidates": [\r\n\r\n', ...frames.slice(2)] });
+    const result = await collect(google, { baseUrl }, turns, configFor(google, MODEL));
+    assert.equal(result.text, 'Good start');
+    assert.equal(classifyError(result.error, context).kind, 'bad-response');
+  });
+
+  it('a connection dropped mid-stream keeps the deltas that arrived and reports a cut-off', async () => {
+    server.enqueue(geminiStream(['Partial ', 'answer ', 'never ', 'finished'], { dropAfter: 2 }));
+    const result = await collect(google, { baseUrl }, turns, configFor(google, MODEL));
+    assert.equal(result.text, 'Partial answer ');
+    assert.ok(result.error, 'the drop must surface as an error');
+    assert.ok(['cut-off', 'network'].includes(classifyError(result.error, context).kind));
+    assert.equal(server.requests.length, 1, 'a stream that already produced text is not silently re-requested');
+  });
+
+  it('the request timeout bounds the wait for the response, not a long stream', async () => {
+    // 3 frames 150 ms apart: 450 ms of streaming against a 300 ms timeout.
+    server.enqueue(geminiStream(['slow ', 'but ', 'steady'], { delayMs: 150 }));
+    const slow = await collect(google, { baseUrl, timeoutMs: 300 }, turns, configFor(google, MODEL));
+    assert.equal(slow.error, undefined);
+    assert.equal(slow.text, 'slow but steady');
+    // A server that never answers.
+    server.enqueue({ kind: 'raw', handler: () => undefined });
+    const stalled = await collect(google, { baseUrl, timeoutMs: 300 }, turns, configFor(google, MODEL));
+    assert.equal(classifyError(stalled.error, context).kind, 'timeout');
+  });
+
+  it('aborting stops the stream at once', async () => {
+    server.enqueue(geminiStream(Array.from({ length: 200 }, (_, i) => `w${i} `), { delayMs: 5 }));
+    const controller = new AbortController();
+    const adapter = await google.createAdapter({ apiKey: 'k-12345678', baseUrl, timeoutMs: 10_000, maxRetries: 0 });
+    const seen: string[] = [];
+    let error: unknown;
+    try {
+      for await (const event of adapter.stream(turns, configFor(google, MODEL), controller.signal)) {
+        if (event.type === 'text-delta') seen.push(event.text);
+        if (seen.length === 3) controller.abort();
+      }
+    } catch (err) {
+      error = err;
+    }
+    assert.equal(seen.length, 3);
+    assert.ok(error === undefined || /Abort/.test((error as Error).name), `an abort is not a failure (got ${(error as Error)?.name})`);
+    assert.equal(server.requests.length, 1);
+  });
+
+  it('lists models that support generateContent, without the models/ prefix', async () => {
+    server.enqueue(geminiModelList([
+      { id: 'gemini-2.5-flash', methods: ['generateContent', 'countTokens', 'createCachedContent'] },
+      { id: 'text-embedding-004', methods: ['embedContent'] },
+      { id: 'gemini-2.5-pro', methods: ['generateContent'] },
+    ]));
+    const adapter = await google.createAdapter({ apiKey: 'k-12345678', baseUrl, timeoutMs: 10_000, maxRetries: 0 });
+    assert.deepEqual(await adapter.listModels!(), ['gemini-2.5-flash', 'gemini-2.5-pro']);
+    assert.equal(server.last.path, '/v1beta/models');
+    assert.equal(server.last.headers['x-goog-api-key'], 'k-12345678');
+  });
+});
