@@ -68,8 +68,6 @@ describe('e2e: chat in a real VS Code', function () {
     await vs.quickPick('Groq');
     await vs.quickInputType(GROQ_KEY);
     await watch(() => panel.locator('#provider option[value="groq"]').innerText(), (t) => !/no key/i.test(t));
-    // With a key, the model list merges in what the models endpoint returned.
-    await watch(() => panel.locator('#models option[value="e2e-listed-model"]').count().catch(() => 0), (n) => n === 1).catch(() => undefined);
   });
 
   it('a Groq reply streams incrementally from the local server through groq-sdk', async function () {

@@ -1,0 +1,120 @@
+// One conversation continued across Groq → Anthropic → Google → OpenAI in a real VS Code, each reply streamed
+// from that provider's local server through its official SDK, each key entered in the panel's key area.
+import assert from 'node:assert/strict';
+import type { FrameLocator } from 'playwright-core';
+import { anthropicModelList, messageStream } from '../fakes/anthropicFormat';
+import { geminiModelList, geminiStream } from '../fakes/geminiFormat';
+import { chatStream, modelList } from '../fakes/openaiFormat';
+import { FakeServer, type FakeReply } from '../fakes/server';
+import { sampleWorkspace, startVsCode, type Session } from './harness';
+
+const KEYS = {
+  groq: 'gsk_e2e_groq_key_000000000001',
+  anthropic: 'sk-ant-e2e-anthropic-key-00000002',
+  google: 'AIza-e2e-google-key-0000000000003',
+  openai: 'sk-proj-e2e-openai-key-00000000004',
+} as const;
+type Provider = keyof typeof KEYS;
+
+async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out; last value: ${JSON.stringify(value).slice(0, 300)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('e2e: one conversation across four providers', function () {
+  const servers: Record<Provider, FakeServer> = {
+    groq: new FakeServer('groq'),
+    anthropic: new FakeServer('anthropic'),
+    google: new FakeServer('google'),
+    openai: new FakeServer('openai'),
+  };
+  let vs: Session;
+  let panel: FrameLocator;
+
+  before(async function () {
+    for (const server of Object.values(servers)) await server.start();
+    servers.groq.route(/\/models$/, () => modelList(['llama-3.3-70b-versatile']));
+    servers.openai.route(/\/models$/, () => modelList(['gpt-4.1-mini']));
+    servers.anthropic.route(/\/models$/, () => anthropicModelList(['claude-sonnet-4-6']));
+    servers.google.route(/\/models$/, () => geminiModelList([{ id: 'gemini-2.5-flash', methods: ['generateContent'] }]));
+    vs = await startVsCode({
+      workspace: sampleWorkspace,
+      name: 'providers',
+      settings: Object.fromEntries(Object.entries(servers).map(([id, s]) => [`parley.${id}.baseUrl`, s.url])),
+    });
+  });
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await vs?.screenshot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}`).catch(() => {});
+  });
+  after(async function () {
+    await vs?.close();
+    for (const server of Object.values(servers)) await server.stop();
+  });
+
+  it('keys for four providers are entered in the panel and shown only as set', async function () {
+    await vs.runCommand('Parley: Start Chat');
+    panel = vs.webview();
+    await panel.locator('textarea#prompt').waitFor({ state: 'visible', timeout: 30_000 });
+    await panel.locator('#toggle-keys').click();
+    for (const [provider, key] of Object.entries(KEYS)) {
+      const row = panel.locator(`.key-row[data-provider="${provider}"]`);
+      await row.locator('input[type=password]').fill(key);
+      await row.locator('[data-key-action="save"]').click();
+      await until(() => row.locator('.key-status').innerText(), (t) => /set/i.test(t) && !/not set/i.test(t));
+      assert.equal(await row.locator('input[type=password]').inputValue(), '', 'the input is cleared after saving');
+    }
+    const html = await panel.locator('body').innerHTML();
+    for (const key of Object.values(KEYS)) assert.equal(html.includes(key), false, 'a key was rendered into the panel');
+    await vs.screenshot('keys-area');
+    await panel.locator('#toggle-keys').click();
+  });
+
+  const turns: Array<{ provider: Provider; ask: string; answer: string[]; reply: (deltas: string[]) => FakeReply }> = [
+    { provider: 'groq', ask: 'My name is Ada. Remember it.', answer: ['Nice to meet ', 'you, Ada.'], reply: (d) => chatStream(d, { delayMs: 30 }) },
+    { provider: 'anthropic', ask: 'What is my name?', answer: ['Your name ', 'is Ada.'], reply: (d) => messageStream(d, { delayMs: 30 }) },
+    { provider: 'google', ask: 'Spell it backwards.', answer: ['a', 'dA'], reply: (d) => geminiStream(d, { delayMs: 30 }) },
+    { provider: 'openai', ask: 'Thanks, all done.', answer: ['You are ', 'welcome!'], reply: (d) => chatStream(d, { delayMs: 30, usageStyle: 'openai', model: 'gpt-4.1-mini' }) },
+  ];
+
+  for (const [index, turn] of turns.entries()) {
+    it(`turn ${index + 1} streams from ${turn.provider}, carrying the whole conversation`, async function () {
+      await panel.locator('#provider').selectOption(turn.provider);
+      await until(() => panel.locator('#model').inputValue(), (m) => m.length > 0 && !/demo/.test(m));
+      servers[turn.provider].enqueue(turn.reply(turn.answer));
+      const replies = panel.locator('article.message.assistant');
+      const before = await replies.count();
+      const prompt = panel.locator('textarea#prompt');
+      await prompt.fill(turn.ask);
+      await prompt.press('Enter');
+      await until(() => replies.count(), (n) => n === before + 1);
+      const last = replies.last();
+      await until(() => last.getAttribute('data-status'), (s) => s === 'done');
+      assert.equal((await last.locator('.message-body').innerText()).trim(), turn.answer.join(''));
+      const body = JSON.stringify(servers[turn.provider].last.body);
+      // Every earlier question and answer reached this provider, in its own format.
+      for (const earlier of turns.slice(0, index + 1)) {
+        assert.ok(body.includes(JSON.stringify(earlier.ask).slice(1, -1)), `${turn.provider} did not get "${earlier.ask}"`);
+      }
+      for (const earlier of turns.slice(0, index)) {
+        assert.ok(body.includes(earlier.answer.join('')), `${turn.provider} did not get the earlier answer "${earlier.answer.join('')}"`);
+      }
+      if (turn.provider === 'anthropic') assert.equal(servers.anthropic.last.path, '/v1/messages');
+      if (turn.provider === 'google') assert.match(servers.google.last.url.pathname + servers.google.last.url.search, /:streamGenerateContent\?alt=sse$/);
+    });
+  }
+
+  it('each provider saw only its own key', async function () {
+    const seen = (p: Provider) => JSON.stringify(servers[p].requests.concat(servers[p].routed).map((r) => r.headers));
+    for (const provider of Object.keys(KEYS) as Provider[]) {
+      for (const [other, key] of Object.entries(KEYS)) {
+        assert.equal(seen(provider).includes(key), other === provider, `${provider} ${other === provider ? 'did not get its' : 'got the ' + other} key`);
+      }
+    }
+    await vs.screenshot('four-providers');
+  });
+});
