@@ -126,7 +126,8 @@ export type ControlName = (typeof CONTROL_NAMES)[number];
 
 // What the chosen model takes: a control missing from `controls` is disabled in the panel with `unsupported[name]`.
 export const CapabilitiesSchema = v.object({
-  controls: v.record(v.picklist(CONTROL_NAMES), v.optional(RangeSchema)),
+  /** `null`: supported without a range (`undefined` would not survive postMessage's JSON). */
+  controls: v.record(v.picklist(CONTROL_NAMES), v.optional(v.nullable(RangeSchema))),
   unsupported: v.record(v.picklist(CONTROL_NAMES), v.optional(v.string())),
   vision: v.boolean(),
   reasoning: v.boolean(),

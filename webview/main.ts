@@ -1,64 +1,192 @@
-import type { Capabilities, Chat, HostMessage, ProviderInfo } from '../src/protocol';
+import type { HostMessage, ProviderId } from '../src/protocol';
+import { Attachments } from './attachments';
+import { ChatList } from './chatList';
+import { ContextMeter } from './contextMeter';
+import { ControlsArea } from './controls';
+import { h, icon, textButton } from './dom';
 import { MessageList } from './messages';
-import { onHostMessage, post } from './vscode';
+import { Prompts, usesBuiltins } from './prompts';
+import { KeysArea } from './settingsArea';
+import { currentProvider, sendBlockedReason, state, streaming } from './store';
+import { onHostMessage, post, viewState } from './vscode';
 import './styles.css';
 
-interface State {
-  chat?: Chat;
-  providers: ProviderInfo[];
-  capabilities?: Capabilities;
-  /** The request whose events this panel shows; events of any other request are dropped. */
-  requestId?: string;
-  lastSeq: number;
+interface SavedView {
+  drafts?: Record<string, string>;
 }
 
-const state: State = { providers: [], lastSeq: -1 };
-
 const app = document.getElementById('app')!;
+// Lit falls back to <style> elements where adopted stylesheets are missing; give them the page's nonce.
+(window as unknown as { litNonce?: string }).litNonce = app.dataset.nonce;
+
+// ---- layout ----
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 app.innerHTML = `
-  <header class="toolbar">
-    <label class="field"><span class="field-label">Provider</span><select id="provider" aria-label="Provider"></select></label>
-    <label class="field grow"><span class="field-label">Model</span><input id="model" list="models" aria-label="Model" spellcheck="false"><datalist id="models"></datalist></label>
+  <header class="topbar">
+    <button id="chats-toggle" type="button" class="chat-switcher" aria-expanded="false" aria-controls="chat-list" aria-label="Chats" title="Chats">
+      <span class="codicon codicon-history" aria-hidden="true"></span><span id="chat-title" class="chat-title">Chat</span><span class="codicon codicon-chevron-down" aria-hidden="true"></span>
+    </button>
     <span id="demo-badge" class="demo-badge" hidden title="Replies come from Parley's offline demo model, not from an AI">DEMO · offline</span>
+    <span class="spacer"></span>
+    <button id="new-chat" type="button" class="icon-button" data-action="new-chat" aria-label="New chat" title="New chat"><span class="codicon codicon-add" aria-hidden="true"></span></button>
+    <button id="export-chat" type="button" class="icon-button" aria-label="Export chat to Markdown" title="Export chat to Markdown"><span class="codicon codicon-export" aria-hidden="true"></span></button>
+    <button id="clear-chat" type="button" class="icon-button" aria-label="Clear chat" title="Clear chat"><span class="codicon codicon-clear-all" aria-hidden="true"></span></button>
+    <button id="toggle-controls" type="button" class="icon-button" aria-expanded="false" aria-controls="controls" aria-label="Model settings" title="Show model settings"><span class="codicon codicon-settings" aria-hidden="true"></span></button>
+    <button id="toggle-keys" type="button" class="icon-button" aria-expanded="false" aria-controls="keys" aria-label="API keys" title="API keys"><span class="codicon codicon-key" aria-hidden="true"></span></button>
   </header>
-  <div id="banner" class="banner" hidden></div>
-  <main id="log" class="log" role="log" aria-live="polite" aria-label="Conversation"></main>
+  <div id="confirm" class="confirm-bar" role="alertdialog" aria-label="Confirm" hidden></div>
+  <div id="chat-list-slot"></div>
+  <div class="toolbar">
+    <label class="field"><span class="field-label">Provider</span><select id="provider" aria-label="Provider"></select></label>
+    <div class="field grow">
+      <label class="field-label" for="model">Model</label>
+      <div class="model-row">
+        <input id="model" list="models" aria-label="Model" spellcheck="false" autocomplete="off">
+        <datalist id="models"></datalist>
+        <button id="refresh-models" type="button" class="icon-button" aria-label="Refresh the model list" title="Refresh the model list"><span class="codicon codicon-refresh" aria-hidden="true"></span></button>
+      </div>
+    </div>
+  </div>
+  <div id="controls-slot"></div>
+  <div id="keys-slot"></div>
+  <div id="banner" class="banner" role="note" hidden></div>
+  <div class="log-wrap" id="log-wrap">
+    <main id="log" class="log" role="log" aria-live="polite" aria-label="Conversation"></main>
+    <button id="jump-latest" type="button" class="jump-latest" hidden aria-label="Jump to latest"><span class="codicon codicon-arrow-down" aria-hidden="true"></span> Jump to latest</button>
+  </div>
   <div id="notice" class="notice" role="status" hidden></div>
-  <footer class="composer">
-    <textarea id="prompt" rows="2" placeholder="Ask anything… (Enter to send, Shift+Enter for a new line)" aria-label="Message"></textarea>
-    <div class="composer-actions">
-      <button id="send" type="button" class="primary" title="Send (Enter)"><span class="codicon codicon-send"></span> Send</button>
-      <button id="stop" type="button" class="secondary" title="Stop (Esc)" hidden><span class="codicon codicon-debug-stop"></span> Stop</button>
+  <footer class="composer" id="composer">
+    <div class="input-wrap" id="input-wrap">
+      <textarea id="prompt" rows="2" placeholder="Ask anything… (/ for prompts)" aria-label="Message" aria-description="Enter sends, Shift+Enter adds a line, Up on an empty box edits your last message, / lists prompts, Escape stops a reply"></textarea>
+    </div>
+    <div class="composer-notes"><span id="send-reason" class="send-reason" hidden></span><span id="composer-message" class="composer-message" role="alert"></span></div>
+    <div class="composer-bar">
+      <span id="composer-actions-left" class="composer-left"></span>
+      <span class="spacer"></span>
+      <button id="send" type="button" class="primary" title="Send (Enter)" aria-label="Send" aria-describedby="send-reason"><span class="codicon codicon-send" aria-hidden="true"></span> Send</button>
+      <button id="stop" type="button" class="secondary" title="Stop (Esc)" aria-label="Stop the reply" hidden><span class="codicon codicon-debug-stop" aria-hidden="true"></span> Stop</button>
     </div>
   </footer>`;
 
-const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const providerSelect = $<HTMLSelectElement>('provider');
 const modelInput = $<HTMLInputElement>('model');
 const modelList = $<HTMLDataListElement>('models');
+const refreshModels = $<HTMLButtonElement>('refresh-models');
 const demoBadge = $('demo-badge');
 const banner = $('banner');
 const log = $('log');
+const logWrap = $('log-wrap');
+const jumpButton = $<HTMLButtonElement>('jump-latest');
 const notice = $('notice');
 const prompt = $<HTMLTextAreaElement>('prompt');
 const sendButton = $<HTMLButtonElement>('send');
 const stopButton = $<HTMLButtonElement>('stop');
+const sendReason = $('send-reason');
+const composerMessage = $('composer-message');
+const chatsToggle = $<HTMLButtonElement>('chats-toggle');
+const chatTitle = $('chat-title');
+const controlsToggle = $<HTMLButtonElement>('toggle-controls');
+const keysToggle = $<HTMLButtonElement>('toggle-keys');
+const confirmBar = $('confirm');
 
-let followStream = true;
-log.addEventListener('scroll', () => {
-  followStream = log.scrollHeight - log.scrollTop - log.clientHeight < 40;
-});
-const messages = new MessageList(log, () => {
-  if (followStream) log.scrollTop = log.scrollHeight;
-});
+const controls = new ControlsArea();
+$('controls-slot').replaceWith(controls.el);
+const keys = new KeysArea();
+$('keys-slot').replaceWith(keys.el);
+const chatList = new ChatList(() => setChatListOpen(false, true));
+$('chat-list-slot').replaceWith(chatList.el);
+const meter = new ContextMeter();
+const attachments = new Attachments({ say });
+$('composer').prepend(attachments.chips);
+$('composer-actions-left').append(attachments.button, meter.el);
+app.append(attachments.overlay);
+attachments.listen(app, prompt);
+const prompts = new Prompts({ textarea: prompt, send: sendText, inputChanged });
+logWrap.prepend(prompts.emptyState);
+$('input-wrap').prepend(prompts.menu);
+$('composer').insertBefore(prompts.form, $('input-wrap'));
 
-function streaming(): boolean {
-  return state.requestId !== undefined;
+// ---- scrolling: follow the stream unless the user scrolled up ----
+
+let follow = true;
+let lastAutoScrollTop = -1;
+function distanceFromEnd(): number {
+  return log.scrollHeight - log.scrollTop - log.clientHeight;
 }
+function scrollToEnd(): void {
+  log.scrollTop = log.scrollHeight;
+  lastAutoScrollTop = log.scrollTop;
+  updateJump();
+}
+function updateJump(): void {
+  jumpButton.hidden = follow || distanceFromEnd() < 24;
+}
+log.addEventListener('scroll', () => {
+  if (distanceFromEnd() < 24) follow = true;
+  else if (log.scrollTop !== lastAutoScrollTop) follow = false;
+  updateJump();
+});
+log.addEventListener('wheel', (e) => {
+  if (e.deltaY < 0 && log.scrollHeight > log.clientHeight) follow = false;
+});
+jumpButton.addEventListener('click', () => {
+  follow = true;
+  scrollToEnd();
+});
+function afterContentChange(): void {
+  if (follow) scrollToEnd();
+  else updateJump();
+}
+
+const messages = new MessageList(log, afterContentChange);
+
+// ---- drafts (per chat, kept in the webview's own state) ----
+
+const saved: SavedView = viewState.get<SavedView>();
+let draftTimer: ReturnType<typeof setTimeout> | undefined;
+function saveDraft(chatId: string | undefined, text: string): void {
+  if (!chatId) return;
+  const drafts = { ...saved.drafts };
+  if (text) drafts[chatId] = text;
+  else delete drafts[chatId];
+  saved.drafts = drafts;
+  viewState.set(saved);
+}
+
+function inputChanged(): void {
+  renderComposer();
+  clearTimeout(draftTimer);
+  const chatId = state.chat?.id;
+  const text = prompt.value;
+  draftTimer = setTimeout(() => saveDraft(chatId, text), 300);
+}
+
+// ---- messages to the user ----
+
+let sayTimer: ReturnType<typeof setTimeout> | undefined;
+function say(text: string | undefined): void {
+  composerMessage.textContent = text ?? '';
+  clearTimeout(sayTimer);
+  if (text) sayTimer = setTimeout(() => (composerMessage.textContent = ''), 15_000);
+}
+
+let noticeTimer: ReturnType<typeof setTimeout> | undefined;
+function showNotice(level: string, text: string): void {
+  notice.hidden = false;
+  notice.textContent = text;
+  notice.dataset.level = level;
+  clearTimeout(noticeTimer);
+  noticeTimer = setTimeout(() => (notice.hidden = true), level === 'error' ? 12_000 : 8000);
+}
+
+// ---- rendering ----
 
 function renderChrome(): void {
   const chat = state.chat;
   if (!chat) return;
+  chatTitle.textContent = chat.title || 'Untitled chat';
+  chatsToggle.title = `Chats — current: ${chat.title}`;
   providerSelect.replaceChildren(
     ...state.providers.map((p) => {
       const option = new Option(p.needsKey && !p.keySet ? `${p.label} (no key)` : p.label, p.id);
@@ -66,49 +194,91 @@ function renderChrome(): void {
       return option;
     }),
   );
-  const provider = state.providers.find((p) => p.id === chat.config.provider);
+  const provider = currentProvider();
   if (document.activeElement !== modelInput) modelInput.value = chat.config.model;
   modelList.replaceChildren(...(provider?.models ?? []).map((m) => new Option(m, m)));
   const demo = chat.config.provider === 'demo';
   demoBadge.hidden = !demo;
   modelInput.disabled = demo;
+  refreshModels.disabled = demo;
   banner.hidden = !demo;
   if (demo) {
     const groq = state.providers.find((p) => p.id === 'groq');
-    banner.innerHTML = '';
-    banner.append(
-      'You are chatting with the offline demo model: it echoes your message. ',
-      groq?.keySet ? 'A Groq key is set: choose Groq in the provider list to chat with a real model. ' : 'To use Groq, set an API key, then choose Groq as the provider. ',
+    banner.replaceChildren(
+      icon('info'),
+      h('span', {}, 'You are chatting with the offline demo model: it echoes your message. ',
+        groq?.keySet ? 'A Groq key is set: switch to Groq to chat with a real model.' : 'To use a real model, set a Groq API key, then choose Groq as the provider.'),
+      groq?.keySet
+        ? textButton('Use Groq', { class: 'link-button', 'data-action': 'use-groq' }, 'arrow-right')
+        : textButton('Set Groq API key', { class: 'link-button', 'data-action': 'set-key', 'data-provider': 'groq' }, 'key'),
     );
-    if (!groq?.keySet) {
-      const button = document.createElement('button');
-      button.type = 'button';
-      button.className = 'link-button';
-      button.dataset.action = 'set-key';
-      button.dataset.provider = 'groq';
-      button.textContent = 'Set Groq API key';
-      banner.append(button);
-    }
   }
+  app.classList.toggle('streaming', streaming());
   sendButton.hidden = streaming();
   stopButton.hidden = !streaming();
+  controlsToggle.setAttribute('aria-expanded', String(state.showControls));
+  controlsToggle.classList.toggle('active', state.showControls);
+  controlsToggle.title = state.showControls ? 'Hide model settings' : 'Show model settings';
 }
+
+function renderComposer(): void {
+  const blocked = sendBlockedReason();
+  sendButton.disabled = !!blocked;
+  sendButton.title = blocked ?? 'Send (Enter)';
+  sendReason.hidden = !blocked;
+  sendReason.textContent = blocked ?? '';
+  meter.render(prompt.value);
+}
+
+function renderAll(): void {
+  renderChrome();
+  controls.render();
+  keys.render();
+  chatList.render();
+  prompts.render();
+  attachments.render();
+  renderComposer();
+}
+
+// ---- host messages ----
+
+let lastHostShowControls: boolean | undefined;
+let refreshTimer: ReturnType<typeof setTimeout> | undefined;
 
 function handle(message: HostMessage): void {
   switch (message.type) {
     case 'state': {
-      const changedChat = state.chat?.id !== message.chat.id;
+      const previousChat = state.chat?.id;
+      const changedChat = previousChat !== message.chat.id;
       messages.flushNow();
+      if (changedChat) {
+        controls.flush();
+        clearTimeout(draftTimer);
+        if (previousChat) saveDraft(previousChat, prompt.value);
+        prompt.value = saved.drafts?.[message.chat.id] ?? '';
+        prompts.closeForm();
+        follow = true;
+      }
       state.chat = message.chat;
+      state.chats = message.chats;
       state.providers = message.providers;
       state.capabilities = message.capabilities;
+      state.pendingAttachments = message.pendingAttachments;
+      state.prompts = message.prompts;
+      if (message.ui.showControls !== lastHostShowControls) {
+        lastHostShowControls = message.ui.showControls;
+        state.showControls = message.ui.showControls;
+      }
       if (message.activeRequest !== state.requestId || changedChat) {
         state.requestId = message.activeRequest;
         state.lastSeq = -1;
       }
       messages.setMessages(message.chat.messages);
-      renderChrome();
-      if (changedChat) log.scrollTop = log.scrollHeight;
+      refreshModels.classList.remove('busy');
+      clearTimeout(refreshTimer);
+      renderAll();
+      if (changedChat) scrollToEnd();
+      else afterContentChange();
       return;
     }
     case 'stream': {
@@ -126,61 +296,250 @@ function handle(message: HostMessage): void {
       return;
     }
     case 'notice':
-      notice.hidden = false;
-      notice.textContent = message.text;
-      notice.dataset.level = message.level;
-      setTimeout(() => (notice.hidden = true), 8000);
+      showNotice(message.level, message.text);
       return;
   }
 }
 
-function send(): void {
-  const text = prompt.value;
-  if (!state.chat || !text.trim() || streaming()) return;
-  post({ type: 'send', chatId: state.chat.id, text });
+// ---- actions ----
+
+function sendText(text: string, fillBuiltins: boolean): boolean {
+  const chat = state.chat;
+  if (!chat || !text.trim()) return false;
+  if (streaming()) {
+    say('A reply is still coming: wait for it, or stop it with Esc.');
+    return false;
+  }
+  const blocked = sendBlockedReason();
+  if (blocked) {
+    say(blocked);
+    return false;
+  }
+  controls.flush(); // settings typed a moment ago apply to this message
+  post({ type: 'send', chatId: chat.id, text, ...(fillBuiltins || usesBuiltins(text) ? { fillBuiltins: true } : {}) });
+  say(undefined);
+  follow = true;
+  return true;
+}
+
+function sendFromInput(): void {
+  if (!sendText(prompt.value, false)) return;
   prompt.value = '';
-  followStream = true;
+  prompts.closeMenu();
+  inputChanged();
 }
 
 function stop(): void {
   if (state.chat && streaming()) post({ type: 'stop', chatId: state.chat.id });
 }
 
+function editMessage(messageId: string): void {
+  const chat = state.chat;
+  if (!chat || streaming()) return;
+  messages.edit(messageId, (text) => {
+    controls.flush();
+    post({ type: 'editResend', chatId: chat.id, messageId, text });
+    follow = true;
+  });
+}
+
+function setChatListOpen(open: boolean, focusToggle = false): void {
+  chatList.open = open;
+  chatsToggle.setAttribute('aria-expanded', String(open));
+  if (open) chatList.el.querySelector<HTMLElement>('[aria-current="true"], .chat-open')?.focus();
+  else if (focusToggle) chatsToggle.focus();
+}
+
+function setKeysOpen(open: boolean): void {
+  keys.open = open;
+  keysToggle.setAttribute('aria-expanded', String(open));
+  keysToggle.classList.toggle('active', open);
+}
+
+function askConfirm(text: string, confirmLabel: string, onConfirm: () => void): void {
+  const yes = textButton(confirmLabel, { class: 'danger' });
+  const no = textButton('Cancel', { class: 'secondary' });
+  const close = () => {
+    confirmBar.hidden = true;
+    confirmBar.replaceChildren();
+  };
+  yes.addEventListener('click', () => {
+    close();
+    onConfirm();
+    prompt.focus();
+  });
+  no.addEventListener('click', () => {
+    close();
+    prompt.focus();
+  });
+  confirmBar.replaceChildren(icon('warning'), h('span', { class: 'confirm-text' }, text), yes, no);
+  confirmBar.onkeydown = (e) => {
+    if (e.key === 'Escape') {
+      e.preventDefault();
+      e.stopPropagation();
+      no.click();
+    }
+  };
+  confirmBar.hidden = false;
+  no.focus();
+}
+
+function flash(button: HTMLElement, text = 'Copied'): void {
+  const iconEl = button.querySelector('.codicon');
+  if (!iconEl) return;
+  const original = iconEl.className;
+  iconEl.className = 'codicon codicon-check';
+  button.setAttribute('data-feedback', text);
+  setTimeout(() => {
+    iconEl.className = original;
+    button.removeAttribute('data-feedback');
+  }, 1500);
+}
+
+// ---- events ----
+
 prompt.addEventListener('keydown', (e) => {
+  if (prompts.handleKey(e)) return;
   if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
     e.preventDefault();
-    send();
+    sendFromInput();
+  } else if (e.key === 'ArrowUp' && prompt.value === '' && !e.shiftKey && !e.altKey) {
+    const last = messages.lastUserMessageId();
+    if (last && !streaming()) {
+      e.preventDefault();
+      editMessage(last);
+    }
   }
 });
+prompt.addEventListener('input', inputChanged);
 document.addEventListener('keydown', (e) => {
-  if (e.key === 'Escape' && streaming()) {
+  if (e.key === 'Escape' && !e.defaultPrevented && streaming()) {
     e.preventDefault();
     stop();
   }
 });
-sendButton.addEventListener('click', send);
+sendButton.addEventListener('click', sendFromInput);
 stopButton.addEventListener('click', stop);
+
 providerSelect.addEventListener('change', () => {
-  if (state.chat) post({ type: 'setConfig', chatId: state.chat.id, patch: { provider: providerSelect.value as Chat['config']['provider'] } });
+  controls.flush();
+  if (state.chat) post({ type: 'setConfig', chatId: state.chat.id, patch: { provider: providerSelect.value as ProviderId } });
 });
 modelInput.addEventListener('change', () => {
   const model = modelInput.value.trim();
-  if (state.chat && model) post({ type: 'setConfig', chatId: state.chat.id, patch: { model } });
+  if (state.chat && model && model !== state.chat.config.model) post({ type: 'setConfig', chatId: state.chat.id, patch: { model } });
 });
+modelInput.addEventListener('keydown', (e) => {
+  if (e.key === 'Enter') modelInput.blur();
+  else if (e.key === 'Escape' && state.chat) {
+    modelInput.value = state.chat.config.model;
+    e.stopPropagation();
+  }
+});
+refreshModels.addEventListener('click', () => {
+  const provider = state.chat?.config.provider;
+  if (!provider) return;
+  post({ type: 'refreshModels', provider });
+  refreshModels.classList.add('busy');
+  clearTimeout(refreshTimer);
+  refreshTimer = setTimeout(() => refreshModels.classList.remove('busy'), 15_000);
+});
+
+chatsToggle.addEventListener('click', () => setChatListOpen(!chatList.open));
+controlsToggle.addEventListener('click', () => {
+  state.showControls = !state.showControls;
+  post({ type: 'setUiState', showControls: state.showControls });
+  renderChrome();
+  controls.render();
+});
+keysToggle.addEventListener('click', () => setKeysOpen(!keys.open));
+$('export-chat').addEventListener('click', () => {
+  if (state.chat) post({ type: 'exportChat', chatId: state.chat.id });
+});
+$('clear-chat').addEventListener('click', () => {
+  const chat = state.chat;
+  if (!chat) return;
+  if (chat.messages.length === 0) {
+    say('This chat is already empty.');
+    return;
+  }
+  askConfirm(`Clear all ${chat.messages.length} messages of “${chat.title}”?`, 'Clear', () => post({ type: 'clearChat', chatId: chat.id }));
+});
+
 document.addEventListener('click', (e) => {
-  const target = (e.target as Element).closest<HTMLElement>('[data-action], a[href]');
+  const target = (e.target as Element).closest<HTMLElement>('[data-action], [data-msg-action], [data-code-action], a[href]');
   if (!target) return;
+  const chat = state.chat;
   if (target instanceof HTMLAnchorElement) {
     e.preventDefault();
     const href = target.getAttribute('href') ?? '';
     if (/^https?:\/\//i.test(href)) post({ type: 'openLink', url: href });
     return;
   }
-  if (target.dataset.action === 'set-key') {
-    const provider = target.dataset.provider ?? state.chat?.config.provider;
-    post({ type: 'runCommand', command: 'setApiKey', provider: provider as Chat['config']['provider'] });
+  const codeAction = target.dataset.codeAction;
+  if (codeAction === 'copy' || codeAction === 'insert' || codeAction === 'newFile') {
+    const block = target.closest<HTMLElement>('.code-block');
+    const code = block?.querySelector('pre code')?.textContent ?? '';
+    const language = block?.dataset.lang === 'text' ? '' : (block?.dataset.lang ?? '');
+    post({ type: 'codeAction', action: codeAction, code, language });
+    if (codeAction === 'copy') flash(target);
+    return;
+  }
+  const msgAction = target.dataset.msgAction;
+  if (msgAction && chat) {
+    const messageId = target.closest<HTMLElement>('article.message')?.dataset.id;
+    if (!messageId) return;
+    if (msgAction === 'copy') {
+      post({ type: 'copyText', text: messages.get(messageId)?.text ?? '' });
+      flash(target);
+    } else if (msgAction === 'edit') editMessage(messageId);
+    else if (msgAction === 'regenerate' && !streaming()) {
+      follow = true;
+      controls.flush();
+      post({ type: 'regenerate', chatId: chat.id });
+    } else if (msgAction === 'delete' && !streaming()) post({ type: 'deleteMessage', chatId: chat.id, messageId });
+    return;
+  }
+  switch (target.dataset.action) {
+    case 'set-key': {
+      const provider = (target.dataset.provider || chat?.config.provider) as ProviderId | undefined;
+      post({ type: 'runCommand', command: 'setApiKey', ...(provider ? { provider } : {}) });
+      return;
+    }
+    case 'open-keys':
+      setKeysOpen(true);
+      keys.focusProvider(target.dataset.provider || chat?.config.provider);
+      return;
+    case 'pick-model':
+      modelInput.focus();
+      modelInput.select();
+      return;
+    case 'retry':
+      if (chat && !streaming()) {
+        controls.flush();
+        post({ type: 'regenerate', chatId: chat.id });
+      }
+      return;
+    case 'continue':
+      if (chat && !streaming()) {
+        follow = true;
+        controls.flush();
+        post({ type: 'continue', chatId: chat.id });
+      }
+      return;
+    case 'new-chat':
+      controls.flush();
+      post({ type: 'newChat' });
+      setChatListOpen(false);
+      prompt.focus();
+      return;
+    case 'use-groq':
+      if (chat) post({ type: 'setConfig', chatId: chat.id, patch: { provider: 'groq' } });
+      return;
   }
 });
+
+window.addEventListener('blur', () => controls.flush());
 
 onHostMessage(handle);
 post({ type: 'ready' });

@@ -66,6 +66,10 @@ function inside(root: string, path: string): boolean {
 /** The workspace-relative path of `path` after following symlinks, or an error if it lies outside. */
 export async function resolveInWorkspace(pathOrUri: string, roots: readonly string[]): Promise<{ real: string; relativePath: string }> {
   const path = toFsPath(pathOrUri);
+  // A path outside every folder is refused before the disk is touched: the webview learns nothing about files
+  // elsewhere, not even whether they exist. (A symlink inside a folder is followed, and checked again below.)
+  const realRoots = await Promise.all(roots.map((root) => fs.realpath(root).catch(() => root)));
+  if (!roots.some((root, i) => inside(resolve(root), path) || inside(realRoots[i], path))) throw outsideWorkspace(path);
   let real: string;
   try {
     real = await fs.realpath(path);
@@ -73,11 +77,14 @@ export async function resolveInWorkspace(pathOrUri: string, roots: readonly stri
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new ParleyError('attachment', `${basename(path)} no longer exists.`);
     throw new ParleyError('attachment', `${basename(path)} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}).`);
   }
-  for (const root of roots) {
-    const realRoot = await fs.realpath(root).catch(() => root);
+  for (const realRoot of realRoots) {
     if (inside(realRoot, real)) return { real, relativePath: relative(realRoot, real).split(sep).join('/') || basename(real) };
   }
-  throw new ParleyError('attachment', `${basename(path)} is outside the workspace; Parley only reads files in the open workspace folders.`);
+  throw outsideWorkspace(path);
+}
+
+function outsideWorkspace(path: string): ParleyError {
+  return new ParleyError('attachment', `${basename(path)} is outside the workspace; Parley only reads files in the open workspace folders.`);
 }
 
 function looksBinary(bytes: Uint8Array): boolean {

@@ -239,6 +239,14 @@ export class ChatService {
     if (this.active.has(chat.id)) throw new ParleyError('bad-request', 'Wait for the reply to finish, or stop it first.');
   }
 
+  /** Marks the chat busy before anything is awaited, so two requests arriving together cannot both start a reply. */
+  private claim(chat: Chat): ActiveRequest {
+    this.assertIdle(chat);
+    const request: ActiveRequest = { requestId: randomUUID(), controller: new AbortController(), stopped: false };
+    this.active.set(chat.id, request);
+    return request;
+  }
+
   private async ensureActiveChat(): Promise<Chat> {
     await this.load();
     const current = this.activeChatId && this.chats.get(this.activeChatId);
@@ -440,13 +448,19 @@ export class ChatService {
     if (attachments.some((a) => a.kind === 'image') && !definition.capabilities(chat.config.model).vision) {
       throw new ParleyError('attachment', `${chat.config.model || definition.label} cannot see images. Remove the image or pick a vision model.`);
     }
-    await Promise.all(attachments.map((a) => this.history.saveAttachment(a)));
+    const request = this.claim(chat);
+    try {
+      await Promise.all(attachments.map((a) => this.history.saveAttachment(a)));
+    } catch (err) {
+      this.active.delete(chat.id);
+      throw err;
+    }
     this.pending.delete(chat.id);
     const message: ChatMessage = { id: randomUUID(), role: 'user', text, createdAt: Date.now(), ...(attachments.length && { attachments: attachments.map(info) }) };
     chat.messages.push(message);
     if (chat.title === 'New chat') chat.title = titleFrom(text || attachments[0].name);
     this.notifyMessage(chat, message);
-    await this.reply(chat);
+    await this.reply(chat, undefined, request);
   }
 
   private async editResend(chat: Chat, messageId: string, text: string): Promise<void> {
@@ -474,23 +488,27 @@ export class ChatService {
     await this.reply(chat, last);
   }
 
-  private async reply(chat: Chat, continuing?: ChatMessage): Promise<void> {
+  /** `request` is claimed on the call itself (a default parameter is evaluated before the first await). */
+  private async reply(chat: Chat, continuing?: ChatMessage, request: ActiveRequest = this.claim(chat)): Promise<void> {
     const { provider, model } = chat.config;
     let turns: Turn[];
     let reply: ChatMessage;
-    if (continuing) {
-      turns = [...(await this.toTurns(chat)), { role: 'user', text: CONTINUE_PROMPT }];
-      reply = continuing;
-      reply.status = 'streaming';
-      delete reply.error;
-    } else {
-      turns = await this.toTurns(chat);
-      reply = { id: randomUUID(), role: 'assistant', text: '', provider, model, status: 'streaming', createdAt: Date.now() };
-      chat.messages.push(reply);
+    try {
+      if (continuing) {
+        turns = [...(await this.toTurns(chat)), { role: 'user', text: CONTINUE_PROMPT }];
+        reply = continuing;
+        reply.status = 'streaming';
+        delete reply.error;
+      } else {
+        turns = await this.toTurns(chat);
+        reply = { id: randomUUID(), role: 'assistant', text: '', provider, model, status: 'streaming', createdAt: Date.now() };
+        chat.messages.push(reply);
+      }
+      await this.changed(chat, true);
+    } catch (err) {
+      if (this.active.get(chat.id) === request) this.active.delete(chat.id);
+      throw err;
     }
-    const request: ActiveRequest = { requestId: randomUUID(), controller: new AbortController(), stopped: false };
-    this.active.set(chat.id, request);
-    await this.changed(chat, true);
     request.done = this.runStream(chat, reply, request, turns);
   }
 
@@ -536,7 +554,7 @@ export class ChatService {
     await this.active.get(chatId)?.done;
   }
 
-  private async adapterFor(definition: ProviderDefinition, onRetryWait: (s: number) => void): Promise<ProviderAdapter> {
+  private async adapterFor(definition: ProviderDefinition, onRetryWait: AdapterOptions['onRetryWait']): Promise<ProviderAdapter> {
     const apiKey = await this.keys.get(definition.id);
     if (definition.needsKey && !apiKey) {
       throw new ParleyError('no-key', `Set a ${definition.label} API key to chat with ${definition.label}, or switch to the demo model.`, 'set-key');
@@ -570,9 +588,10 @@ export class ChatService {
     let lastPersist = Date.now();
     send({ type: 'start', messageId: reply.id, provider: reply.provider ?? definition.id, model: reply.model ?? '' });
     try {
-      const adapter = await this.adapterFor(definition, (seconds) => {
+      const adapter = await this.adapterFor(definition, (seconds, status) => {
         armIdleTimer(idleMs + seconds * 1000);
-        send({ type: 'status', text: `Rate limited by ${definition.label}; retrying in ${Math.ceil(seconds)} s…` });
+        const why = status === 429 ? `Rate limited by ${definition.label}` : `${definition.label} answered ${status}`;
+        send({ type: 'status', text: `${why}; retrying in ${Math.ceil(seconds)} s…` });
       });
       const config = applyCapabilities(chat.config, definition.capabilities(chat.config.model));
       armIdleTimer();

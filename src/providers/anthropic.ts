@@ -152,7 +152,7 @@ export const anthropic: ProviderDefinition = {
     const cap = maxOutput(model);
     return describeCapabilities(
       {
-        system: undefined,
+        system: null,
         maxTokens: { min: 1, max: cap, step: 1 },
         temperature: { min: 0, max: 1, step: 0.05 },
         topP: { min: 0, max: 1, step: 0.01 },

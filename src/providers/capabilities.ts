@@ -1,6 +1,6 @@
 import type { Capabilities, ChatConfig, ControlName, Range } from '../protocol';
 
-type Controls = Partial<Record<ControlName, Range | undefined>>;
+type Controls = Partial<Record<ControlName, Range | null>>;
 
 /** Builds a capability description; every control not listed is unsupported with `reason`. */
 export function describeCapabilities(

@@ -12,7 +12,7 @@ const TOP_P: Range = { min: 0, max: 1, step: 0.01 };
 
 interface PresetModel {
   /** Supported controls and their ranges; every other control is unsupported with its reason below. */
-  controls: Partial<Record<ControlName, Range | undefined>>;
+  controls: Partial<Record<ControlName, Range | null>>;
   vision: boolean;
   reasoning: boolean;
   contextWindow?: number;
@@ -46,7 +46,7 @@ function compatibleProvider(preset: Preset): ProviderDefinition {
     builtinModels: preset.builtinModels,
     capabilities(model): Capabilities {
       const { controls, vision, reasoning, contextWindow } = preset.model(model);
-      return describeCapabilities({ system: undefined, ...controls }, preset.reasons, { vision, reasoning, contextWindow });
+      return describeCapabilities({ system: null, ...controls }, preset.reasons, { vision, reasoning, contextWindow });
     },
     async createAdapter(options) {
       const baseUrl = options.baseUrl || preset.defaultBaseUrl;
@@ -89,8 +89,8 @@ export const cerebras = compatibleProvider({
       topP: TOP_P,
       stop: { min: 0, max: 4 },
       seed: SEED,
-      jsonMode: undefined,
-      ...(cerebrasReasoning(model) && { reasoningEffort: undefined }),
+      jsonMode: null,
+      ...(cerebrasReasoning(model) && { reasoningEffort: null }),
     },
     vision: false,
     reasoning: cerebrasReasoning(model),
@@ -133,8 +133,8 @@ export const xai = compatibleProvider({
         topP: TOP_P,
         ...(!reasoning && { frequencyPenalty: PENALTY, presencePenalty: PENALTY, stop: { min: 0, max: 4 } }),
         seed: SEED,
-        jsonMode: undefined,
-        ...(/grok-3-mini/i.test(model) && { reasoningEffort: undefined }),
+        jsonMode: null,
+        ...(/grok-3-mini/i.test(model) && { reasoningEffort: null }),
       },
       vision: /grok-4|vision/i.test(model),
       reasoning,
@@ -169,9 +169,9 @@ export const openrouter = compatibleProvider({
       presencePenalty: PENALTY,
       stop: { min: 0, max: 4 },
       seed: SEED,
-      jsonMode: undefined,
+      jsonMode: null,
       // OpenRouter normalises `reasoning` for every model and ignores it for models that do not reason.
-      reasoningEffort: undefined,
+      reasoningEffort: null,
       thinkingBudget: { min: 0, max: 128_000, step: 256 },
     },
     vision: /gpt-4o|gpt-4\.1|gpt-5|claude|gemini|gemma-3|llama-4|vision|pixtral|-vl\b|grok-4/i.test(model),
@@ -208,8 +208,8 @@ export const ollama = compatibleProvider({
       presencePenalty: PENALTY,
       stop: { min: 0, max: 8 },
       seed: SEED,
-      jsonMode: undefined,
-      ...(LOCAL_THINKING.test(model) && { reasoningEffort: undefined }),
+      jsonMode: null,
+      ...(LOCAL_THINKING.test(model) && { reasoningEffort: null }),
     },
     vision: LOCAL_VISION.test(model),
     reasoning: LOCAL_THINKING.test(model),
@@ -274,8 +274,8 @@ export const custom = compatibleProvider({
       presencePenalty: PENALTY,
       stop: { min: 0, max: 4 },
       seed: SEED,
-      jsonMode: undefined,
-      reasoningEffort: undefined,
+      jsonMode: null,
+      reasoningEffort: null,
     },
     // Unknown server and model: send images and let the server decide.
     vision: true,

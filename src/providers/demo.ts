@@ -51,7 +51,7 @@ export const demo: ProviderDefinition = {
   needsKey: false,
   builtinModels: [DEMO_MODEL],
   capabilities: () =>
-    describeCapabilities({ system: undefined }, {
+    describeCapabilities({ system: null }, {
       maxTokens: 'The demo model only echoes; it has no sampling settings.',
       temperature: 'The demo model only echoes; it has no sampling settings.',
       topP: 'The demo model only echoes; it has no sampling settings.',

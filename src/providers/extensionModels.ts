@@ -49,7 +49,7 @@ export const extensionModels: ProviderDefinition = {
   },
   capabilities: () =>
     describeCapabilities(
-      { system: undefined, maxTokens: { min: 1, max: 1_000_000 }, temperature: { min: 0, max: 2 }, topP: { min: 0, max: 1 }, topK: { min: 1, max: 1000 } },
+      { system: null, maxTokens: { min: 1, max: 1_000_000 }, temperature: { min: 0, max: 2 }, topP: { min: 0, max: 1 }, topK: { min: 1, max: 1000 } },
       { frequencyPenalty: UNSUPPORTED, presencePenalty: UNSUPPORTED, stop: UNSUPPORTED, seed: UNSUPPORTED, jsonMode: UNSUPPORTED, reasoningEffort: UNSUPPORTED, thinkingBudget: UNSUPPORTED },
       { vision: false, reasoning: false },
     ),

@@ -203,7 +203,7 @@ export const google: ProviderDefinition = {
     const thinking = isThinkingModel(model);
     return describeCapabilities(
       {
-        system: undefined,
+        system: null,
         maxTokens: { min: 1, max: thinking ? 65_536 : 8192, step: 1 },
         temperature: { min: 0, max: 2, step: 0.05 },
         topP: { min: 0, max: 1, step: 0.01 },
@@ -213,9 +213,9 @@ export const google: ProviderDefinition = {
         presencePenalty: { min: -2, max: 1.9, step: 0.1 },
         stop: { min: 0, max: 5 },
         seed: { min: -2_147_483_648, max: 2_147_483_647, step: 1 },
-        jsonMode: undefined,
+        jsonMode: null,
         ...(thinking && { thinkingBudget: thinkingBudgetRange(model) }),
-        ...(takesThinkingLevel(model) && { reasoningEffort: undefined }),
+        ...(takesThinkingLevel(model) && { reasoningEffort: null }),
       },
       { reasoningEffort: NO_EFFORT, thinkingBudget: NO_THINKING },
       { vision: true, reasoning: thinking, contextWindow: 1_048_576 },

@@ -50,7 +50,7 @@ export const groq: ProviderDefinition = {
     const reasoning = isReasoningModel(model);
     return describeCapabilities(
       {
-        system: undefined,
+        system: null,
         maxTokens: { min: 1, max: 131_072, step: 1 },
         temperature: { min: 0, max: 2, step: 0.05 },
         topP: { min: 0, max: 1, step: 0.01 },
@@ -58,8 +58,8 @@ export const groq: ProviderDefinition = {
         presencePenalty: { min: -2, max: 2, step: 0.1 },
         stop: { min: 0, max: 4 },
         seed: { min: -9_007_199_254_740_991, max: 9_007_199_254_740_991, step: 1 },
-        jsonMode: undefined,
-        ...(reasoning && { reasoningEffort: undefined }),
+        jsonMode: null,
+        ...(reasoning && { reasoningEffort: null }),
       },
       { topK: NO_TOP_K, reasoningEffort: NO_REASONING, thinkingBudget: NO_THINKING_BUDGET },
       { vision: isVisionModel(model), reasoning, contextWindow: contextWindow(model) },

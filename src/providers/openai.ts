@@ -128,7 +128,7 @@ export const openai: ProviderDefinition = {
     const { context, output } = limits(model);
     return describeCapabilities(
       {
-        system: undefined,
+        system: null,
         maxTokens: { min: 1, max: output, step: 1 },
         ...(!reasoning && {
           temperature: { min: 0, max: 2, step: 0.05 },
@@ -138,8 +138,8 @@ export const openai: ProviderDefinition = {
         }),
         ...(takesStop(model) && { stop: { min: 0, max: 4 } }),
         seed: { min: -9_007_199_254_740_991, max: 9_007_199_254_740_991, step: 1 },
-        jsonMode: undefined,
-        ...(reasoning && { reasoningEffort: undefined }),
+        jsonMode: null,
+        ...(reasoning && { reasoningEffort: null }),
       },
       {
         topK: NO_TOP_K,

@@ -1,0 +1,115 @@
+// The panel's workspace features in a real VS Code: attach the current file from the palette, a templated
+// prompt, a chat that survives a reload, and Export to Markdown opening an editor.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FrameLocator } from 'playwright-core';
+import { chatStream, modelList } from '../fakes/openaiFormat';
+import { FakeServer } from '../fakes/server';
+import { sampleWorkspace, startVsCode, type Session } from './harness';
+
+async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out; last value: ${JSON.stringify(value).slice(0, 300)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('e2e: attachments, prompts, reload, export', function () {
+  const groq = new FakeServer('groq');
+  let vs: Session;
+  let panel: FrameLocator;
+  const helloSource = readFileSync(join(sampleWorkspace, 'hello.ts'), 'utf8');
+
+  const replies = () => panel.locator('article.message.assistant');
+  async function sendAndWait(text: string) {
+    const before = await replies().count();
+    const prompt = panel.locator('textarea#prompt');
+    await prompt.fill(text);
+    await prompt.press('Enter');
+    await until(() => replies().count(), (n) => n === before + 1);
+    await until(() => replies().last().getAttribute('data-status'), (s) => s === 'done');
+  }
+
+  before(async function () {
+    await groq.start();
+    groq.route(/\/models$/, () => modelList(['llama-3.3-70b-versatile']));
+    vs = await startVsCode({
+      workspace: sampleWorkspace,
+      name: 'panel',
+      settings: { 'parley.groq.baseUrl': groq.url, 'parley.prompts': ['Summarize {{topic}} in {{count}} bullet points'] },
+      env: { GROQ_API_KEY: 'gsk_from_the_environment_0000001' },
+    });
+  });
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await vs?.screenshot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}`).catch(() => {});
+  });
+  after(async function () {
+    await vs?.close();
+    await groq.stop();
+  });
+
+  it('Parley: Attach Current File attaches the open file; its text reaches the provider', async function () {
+    await vs.page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'hello.ts' }).dblclick();
+    await vs.page.locator('.monaco-editor .view-lines', { hasText: 'greet' }).first().waitFor({ timeout: 20_000 });
+    await vs.runCommand('Parley: Attach Current File');
+    panel = vs.webview();
+    const chip = panel.locator('#attachments .chip-name', { hasText: 'hello.ts' });
+    await chip.waitFor({ timeout: 30_000 });
+    // GROQ_API_KEY in the extension host's environment made Groq the provider of the new chat.
+    assert.equal(await panel.locator('#provider').inputValue(), 'groq');
+    await vs.screenshot('attachment-chip');
+    groq.enqueue(chatStream(['It exports ', 'a greeting.']));
+    await sendAndWait('What does this file export?');
+    const lastUser = groq.last.body.messages.at(-1);
+    assert.equal(lastUser.role, 'user');
+    assert.ok(lastUser.content.includes(helloSource.trim()), 'the file text reached the request body');
+    assert.ok(lastUser.content.startsWith('hello.ts:\n```ts\n'), lastUser.content.slice(0, 40));
+    assert.ok(lastUser.content.endsWith('What does this file export?'));
+    assert.equal(await panel.locator('#attachments .chip-name').count(), 0, 'chips clear after sending');
+  });
+
+  it('a templated prompt asks for its variables, then sends the filled text', async function () {
+    const prompt = panel.locator('textarea#prompt');
+    await prompt.fill('/summ');
+    const item = panel.locator('#slash-menu .slash-item', { hasText: 'Summarize' });
+    await item.first().waitFor({ timeout: 10_000 });
+    await prompt.press('Enter');
+    const form = panel.locator('#prompt-form');
+    await form.waitFor({ state: 'visible', timeout: 10_000 });
+    await form.locator('#var-topic input').fill('streaming in VS Code');
+    await form.locator('#var-count input').fill('three');
+    await vs.screenshot('prompt-form');
+    groq.enqueue(chatStream(['- one\n', '- two\n', '- three\n']));
+    const before = await replies().count();
+    await form.locator('[data-form="send"]').click();
+    await until(() => replies().count(), (n) => n === before + 1);
+    await until(() => replies().last().getAttribute('data-status'), (s) => s === 'done');
+    assert.equal(groq.last.body.messages.at(-1).content, 'Summarize streaming in VS Code in three bullet points');
+  });
+
+  it('the chat survives a reload of the window', async function () {
+    const texts = async () => (await panel.locator('article.message .message-body').allInnerTexts()).map((t) => t.trim());
+    const before = await texts();
+    assert.ok(before.length >= 4);
+    await vs.reload();
+    await vs.runCommand('Parley: Start Chat');
+    panel = vs.webview();
+    await panel.locator('textarea#prompt').waitFor({ timeout: 30_000 });
+    await until(texts, (t) => t.length === before.length);
+    assert.deepEqual(await texts(), before);
+  });
+
+  it('Export to Markdown opens an editor with the conversation', async function () {
+    await panel.locator('#export-chat').click();
+    const editor = vs.page.locator('.monaco-editor .view-lines', { hasText: 'Exported from Parley' }).first();
+    // Monaco renders spaces as no-break spaces.
+    const text = await until(async () => (await editor.innerText()).replace(/\u00a0/g, ' '), (t) => t.includes('# What does this file export?'));
+    assert.match(text, /## You/);
+    assert.match(text, /It exports a greeting\./);
+    await vs.screenshot('exported-markdown');
+  });
+});

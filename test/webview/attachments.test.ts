@@ -1,0 +1,126 @@
+// Attachments: paperclip, drag & drop of Explorer files (URIs to the host), pasted images (size-checked here),
+// chips with remove, and the send button disabled when an image goes to a model that cannot see.
+import assert from 'node:assert/strict';
+import type { Browser } from 'playwright-core';
+import type { AttachmentInfo } from '../../src/protocol';
+import { stateMessage, VISION_CAPS } from './fixtures';
+import { launchBrowser, openPanel, type Panel } from './harness';
+
+const FILE: AttachmentInfo = { id: 'att-1', name: 'hello.ts', source: 'src/hello.ts', kind: 'text', mimeType: 'text/x-typescript', size: 1536 };
+const IMAGE: AttachmentInfo = { id: 'att-2', name: 'screenshot.png', source: 'pasted image', kind: 'image', mimeType: 'image/png', size: 2_500_000 };
+
+describe('webview: attachments', function () {
+  let browser: Browser;
+  let panel: Panel;
+
+  before(async () => {
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+  beforeEach(async () => {
+    panel = await openPanel(browser);
+    await panel.deliver(stateMessage());
+    await panel.clearPosted();
+  });
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await panel.screenshot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}`).catch(() => {});
+    assert.deepEqual(panel.errors, [], 'no page errors');
+    await panel.close();
+  });
+
+  it('asks the host for a file with the paperclip', async () => {
+    await panel.page.getByRole('button', { name: /^Attach files/ }).click();
+    assert.deepEqual(await panel.waitForPosted('pickAttachment'), { type: 'pickAttachment', chatId: 'chat-1' });
+  });
+
+  it('shows pending attachments as chips with a human size, and removes one with ×', async () => {
+    await panel.deliver(stateMessage({ pendingAttachments: [FILE, IMAGE], capabilities: VISION_CAPS }));
+    const chips = panel.page.locator('#attachments .attachment-chip');
+    assert.equal(await chips.count(), 2);
+    assert.deepEqual(await chips.locator('.chip-name').allTextContents(), ['hello.ts', 'screenshot.png']);
+    assert.deepEqual(await chips.locator('.chip-size').allTextContents(), ['1.5 KB', '2.4 MB']);
+    assert.equal(await chips.first().getAttribute('title'), 'src/hello.ts');
+    await panel.page.getByRole('button', { name: 'Remove screenshot.png' }).click();
+    assert.deepEqual(await panel.waitForPosted('removeAttachment'), { type: 'removeAttachment', chatId: 'chat-1', attachmentId: 'att-2' });
+    await panel.deliver(stateMessage({ pendingAttachments: [] }));
+    assert.equal(await panel.page.locator('#attachments').isVisible(), false);
+  });
+
+  it('disables Send with an explanation when an image goes to a model that cannot see', async () => {
+    await panel.deliver(stateMessage({ pendingAttachments: [FILE, IMAGE] }));
+    const send = panel.page.locator('button#send');
+    assert.equal(await send.isDisabled(), true);
+    assert.equal(await panel.page.locator('#send-reason').textContent(), 'llama-3.3-70b-versatile cannot see images');
+    assert.equal(await send.getAttribute('title'), 'llama-3.3-70b-versatile cannot see images');
+    assert.equal(await send.getAttribute('aria-describedby'), 'send-reason');
+    await panel.page.locator('textarea#prompt').fill('What is in this picture?');
+    await panel.page.locator('textarea#prompt').press('Enter');
+    await panel.frames(2);
+    assert.deepEqual(await panel.posted('send'), [], 'Enter does not send either');
+    assert.equal(await panel.page.locator('#composer-message').textContent(), 'llama-3.3-70b-versatile cannot see images');
+
+    await panel.deliver(stateMessage({ pendingAttachments: [FILE, IMAGE], capabilities: VISION_CAPS }));
+    assert.equal(await send.isDisabled(), false);
+    assert.equal(await panel.page.locator('#send-reason').isVisible(), false);
+    await send.click();
+    await panel.waitForPosted('send');
+  });
+
+  for (const type of ['text/uri-list', 'application/vnd.code.uri-list']) {
+    it(`attaches files dropped from the Explorer (${type})`, async () => {
+      const overlayShown = await panel.page.evaluate((mime) => {
+        const app = document.getElementById('app')!;
+        const dt = new DataTransfer();
+        dt.setData(mime, '# dragged from VS Code\r\nfile:///work/project/src/a.ts\r\nfile:///work/project/README.md\r\n');
+        app.dispatchEvent(new DragEvent('dragenter', { dataTransfer: dt, bubbles: true, cancelable: true }));
+        const shown = !document.getElementById('drop-overlay')!.hidden;
+        app.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+        app.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+        return shown;
+      }, type);
+      assert.equal(overlayShown, true, 'a drop target shows while dragging');
+      assert.equal(await panel.page.locator('#drop-overlay').isVisible(), false);
+      assert.deepEqual(await panel.waitForPosted('attachUris'), { type: 'attachUris', chatId: 'chat-1', uris: ['file:///work/project/src/a.ts', 'file:///work/project/README.md'] });
+    });
+  }
+
+  it('attaches a pasted image as base64, and refuses one over 20 MB with a clear message', async () => {
+    await panel.page.locator('textarea#prompt').focus();
+    await panel.page.evaluate(() => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([new Uint8Array([137, 80, 78, 71, 13, 10, 26, 10])], 'shot.png', { type: 'image/png' }));
+      document.getElementById('prompt')!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+    });
+    assert.deepEqual(await panel.waitForPosted('attachImage'), { type: 'attachImage', chatId: 'chat-1', name: 'shot.png', mimeType: 'image/png', base64: 'iVBORw0KGgo=' });
+
+    await panel.clearPosted();
+    await panel.page.evaluate(() => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([new Uint8Array(21 * 1024 * 1024)], 'huge.png', { type: 'image/png' }));
+      document.getElementById('prompt')!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+    });
+    const message = panel.page.locator('#composer-message');
+    await message.filter({ hasText: 'huge.png' }).waitFor();
+    assert.equal(await message.textContent(), '“huge.png” is 21 MB; images can be at most 20 MB.');
+    assert.deepEqual(await panel.posted('attachImage'), []);
+    // Pasting text still pastes text.
+    await panel.page.evaluate(() => {
+      const dt = new DataTransfer();
+      dt.setData('text/plain', 'just text');
+      document.getElementById('prompt')!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+    });
+    assert.deepEqual(await panel.posted('attachImage'), []);
+  });
+
+  it('explains that only images can be dropped from outside VS Code', async () => {
+    await panel.page.evaluate(() => {
+      const dt = new DataTransfer();
+      dt.items.add(new File(['hello'], 'notes.txt', { type: 'text/plain' }));
+      document.getElementById('app')!.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    });
+    await panel.page.locator('#composer-message').filter({ hasText: 'Only images' }).waitFor();
+    assert.deepEqual(await panel.posted('attachUris'), []);
+  });
+});

@@ -1,0 +1,69 @@
+// The context meter next to the input: how much of the model's context window the chat (plus the draft) fills.
+import type { Chat } from '../src/protocol';
+import { compactNumber, h } from './dom';
+import { state } from './store';
+
+const CHARS_PER_TOKEN = 4;
+
+/**
+ * Tokens the next request will carry. The last reply's reported usage (its input plus its output) is exact for
+ * everything up to it; text after it, and chats without usage, are estimated at 4 characters per token.
+ */
+export function contextTokens(chat: Chat, draft: string): { tokens: number; estimated: boolean } {
+  const messages = chat.messages;
+  let from = 0;
+  let tokens = 0;
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const usage = messages[i].usage;
+    if (messages[i].role === 'assistant' && usage?.inputTokens !== undefined) {
+      tokens = usage.inputTokens + (usage.outputTokens ?? 0);
+      from = i + 1;
+      break;
+    }
+  }
+  let chars = draft.length;
+  if (from === 0) chars += chat.config.system.length;
+  for (const m of messages.slice(from)) chars += m.text.length;
+  const rest = Math.ceil(chars / CHARS_PER_TOKEN);
+  return { tokens: tokens + rest, estimated: from === 0 || rest > 0 };
+}
+
+export class ContextMeter {
+  readonly el: HTMLElement;
+  private readonly fill: HTMLElement;
+  private readonly text: HTMLElement;
+
+  constructor() {
+    this.fill = h('span', { class: 'meter-fill' });
+    this.text = h('span', { class: 'meter-text' });
+    this.el = h('span', { id: 'context-meter', class: 'context-meter', role: 'meter', 'aria-label': 'Context used', 'aria-valuemin': 0, tabindex: 0 }, h('span', { class: 'meter-bar', 'aria-hidden': 'true' }, this.fill), this.text);
+  }
+
+  render(draft: string): void {
+    const chat = state.chat;
+    if (!chat) return;
+    const { tokens, estimated } = contextTokens(chat, draft);
+    const limit = state.capabilities?.contextWindow;
+    const approx = estimated ? '≈' : '';
+    const how = estimated ? 'estimated at 4 characters per token' : 'from the last reply’s token usage';
+    this.el.setAttribute('aria-valuenow', String(tokens));
+    if (limit) {
+      const ratio = tokens / limit;
+      this.el.setAttribute('aria-valuemax', String(limit));
+      this.el.setAttribute('aria-valuetext', `${approx}${tokens} of ${limit} tokens`);
+      this.fill.style.width = `${Math.min(100, ratio * 100).toFixed(1)}%`;
+      this.el.dataset.level = ratio >= 1 ? 'over' : ratio >= 0.8 ? 'high' : 'ok';
+      this.text.textContent = `${approx}${compactNumber(tokens)} / ${compactNumber(limit)}`;
+      this.el.title = `Context: ${approx}${tokens.toLocaleString('en-US')} of ${limit.toLocaleString('en-US')} tokens (${how})${ratio >= 1 ? ' — over the model’s window; older messages may be cut or the request refused' : ''}`;
+      this.el.classList.remove('no-window');
+    } else {
+      this.el.removeAttribute('aria-valuemax');
+      this.el.setAttribute('aria-valuetext', `${approx}${tokens} tokens`);
+      this.el.dataset.level = 'ok';
+      this.fill.style.width = '0';
+      this.text.textContent = `${approx}${compactNumber(tokens)} tokens`;
+      this.el.title = `Context: ${approx}${tokens.toLocaleString('en-US')} tokens (${how}); this model’s context window is not known`;
+      this.el.classList.add('no-window');
+    }
+  }
+}

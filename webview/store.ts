@@ -1,0 +1,45 @@
+// The panel's mirror of the host's state, shared by the panel's modules (the host owns the truth).
+import type { AttachmentInfo, Capabilities, Chat, ChatSummary, ControlName, ProviderInfo } from '../src/protocol';
+
+export interface PanelState {
+  chat?: Chat;
+  chats: ChatSummary[];
+  providers: ProviderInfo[];
+  capabilities?: Capabilities;
+  pendingAttachments: AttachmentInfo[];
+  prompts: string[];
+  showControls: boolean;
+  /** The request whose events this panel shows; events of any other request are dropped. */
+  requestId?: string;
+  lastSeq: number;
+}
+
+export const state: PanelState = { chats: [], providers: [], pendingAttachments: [], prompts: [], showControls: false, lastSeq: -1 };
+
+export function streaming(): boolean {
+  return state.requestId !== undefined;
+}
+
+export function currentProvider(): ProviderInfo | undefined {
+  return state.providers.find((p) => p.id === state.chat?.config.provider);
+}
+
+/** undefined when the current model takes the control, otherwise why it does not. */
+export function unsupportedReason(name: ControlName): string | undefined {
+  const caps = state.capabilities;
+  if (!caps) return 'Waiting for the model’s capabilities…';
+  if (name in caps.controls) return undefined;
+  const reason = caps.unsupported[name];
+  if (reason) return reason;
+  return `${state.chat?.config.model || 'This model'} does not take this setting.`;
+}
+
+/** Why the message cannot be sent as it is (undefined: it can). */
+export function sendBlockedReason(): string | undefined {
+  const chat = state.chat;
+  if (!chat) return 'Loading…';
+  if (state.pendingAttachments.some((a) => a.kind === 'image') && state.capabilities && !state.capabilities.vision) {
+    return `${chat.config.model || 'This model'} cannot see images`;
+  }
+  return undefined;
+}
