@@ -1,5 +1,6 @@
 // `npm test`: type-check, build and package, then every suite: unit (SDKs against local provider servers),
-// webview (the built bundle in headless Chromium), and end to end (code-server = VS Code 1.139 + Chromium).
+// webview (the built bundle in headless Chromium), hardening (XSS, fuzz, key hygiene, faults, durability) and
+// end to end (code-server = VS Code 1.139 + Chromium).
 // `npm test -- unit webview` runs only the suites named. Ends with one line: "tests: N passed, N failed, N skipped".
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -9,6 +10,7 @@ const root = new URL('..', import.meta.url).pathname;
 const suites = {
   unit: 'test/mocharc.unit.json',
   webview: 'test/mocharc.webview.json',
+  hardening: 'test/mocharc.hardening.json',
   e2e: 'test/mocharc.e2e.json',
 };
 const wanted = process.argv.slice(2).filter((a) => a in suites);

@@ -291,12 +291,18 @@ function handle(message: HostMessage): void {
         if (live) messages.startLive(live.id, live.text, live.reasoning);
       }
       state.lastSeq = message.seq;
-      if (event.type === 'start') messages.startLive(event.messageId);
-      else messages.applyDelta(event);
+      if (event.type === 'start') {
+        // A continued reply already has text: keep it and stream on after it.
+        const message = state.chat.messages.find((m) => m.id === event.messageId);
+        messages.startLive(event.messageId, message?.text ?? '', message?.reasoning ?? '');
+      } else messages.applyDelta(event);
       return;
     }
     case 'notice':
       showNotice(message.level, message.text);
+      return;
+    case 'focus':
+      prompt.focus();
       return;
   }
 }

@@ -11,8 +11,9 @@ const marked = new Marked({
       const language = (lang ?? '').trim().split(/\s+/)[0].toLowerCase();
       return codeBlockHtml(text, language);
     },
+    // Raw HTML from a model is shown as the text it is, never parsed as markup (DOMPurify still guards the rest).
     html({ text }: Tokens.HTML | Tokens.Tag) {
-      return defuseHtml(text);
+      return escapeHtml(text);
     },
     // The panel's CSP loads no remote images: show a link to the image instead of a broken one.
     image({ href, text }: Tokens.Image) {
@@ -20,14 +21,6 @@ const marked = new Marked({
     },
   },
 });
-
-/**
- * Renames event-handler and style attributes in raw HTML from the model before DOMPurify parses it: DOMPurify
- * removes them anyway, but the page's CSP reports a violation as soon as such an attribute is parsed.
- */
-function defuseHtml(html: string): string {
-  return html.replace(/(\s)(on[a-z]+|style)(\s*=)/gi, '$1x-removed-$2$3');
-}
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);

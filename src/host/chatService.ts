@@ -88,6 +88,8 @@ export class ChatService {
   private readonly messageListeners = new Set<MessageListener>();
   private activeChatId: string | undefined;
   private loaded: Promise<void> | undefined;
+  /** Said once, to the first panel that opens (e.g. the history file was corrupt and moved aside). */
+  private startupWarning: string | undefined;
 
   constructor(private readonly host: ServiceHost, private readonly keys: KeyStore, private readonly history: HistoryStore) {
     keys.onDidChange(() => {
@@ -100,7 +102,10 @@ export class ChatService {
     this.loaded ??= this.history.load().then(({ chats, activeChatId, warning }) => {
       for (const chat of chats) this.chats.set(chat.id, chat);
       this.activeChatId = activeChatId && this.chats.has(activeChatId) ? activeChatId : chats.at(-1)?.id;
-      if (warning) this.host.log(warning);
+      if (warning) {
+        this.host.log(warning);
+        this.startupWarning = warning;
+      }
     });
     return this.loaded;
   }
@@ -132,9 +137,13 @@ export class ChatService {
   private async dispatch(client: Client, msg: WebviewMessage): Promise<void> {
     await this.load();
     switch (msg.type) {
-      case 'ready':
+      case 'ready': {
         client.chatId = (await this.ensureActiveChat()).id;
-        return this.postState(client);
+        await this.postState(client);
+        if (this.startupWarning) client.post({ type: 'notice', level: 'warning', text: this.startupWarning });
+        this.startupWarning = undefined;
+        return;
+      }
       case 'send':
         return this.send(this.chatOrThrow(msg.chatId), msg.text, msg.fillBuiltins ?? false);
       case 'stop':
@@ -405,7 +414,7 @@ export class ChatService {
       activeRequest: this.active.get(chat.id)?.requestId,
       pendingAttachments: (this.pending.get(chat.id) ?? []).map(info),
       prompts: [...(settings.prompts ?? []), ...BUILT_IN_PROMPTS],
-      ui: { showControls: this.host.uiState?.get().showControls ?? settings.showConfigurationControls ?? true },
+      ui: { showControls: this.host.uiState?.get().showControls ?? settings.showConfigurationControls ?? false },
     });
   }
 

@@ -34,6 +34,6 @@ export function readSettings(): ServiceSettings {
       allowedTypes: c.get<string[]>('attachments.allowedTypes', DEFAULT_ALLOWED_TYPES).filter((t) => typeof t === 'string'),
       maxBytes: Math.max(1, c.get<number>('attachments.maxBytes', 1024 * 1024)),
     },
-    showConfigurationControls: c.get<boolean>('showConfigurationControls', true),
+    showConfigurationControls: c.get<boolean>('showConfigurationControls', false),
   };
 }

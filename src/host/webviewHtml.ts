@@ -25,7 +25,7 @@ export function webviewHtml({ cspSource, script, styles }: WebviewAssets, title 
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 ${styles.map((href) => `<link rel="stylesheet" href="${href}">`).join('\n')}
-<title>${title}</title>
+<title>${title.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)}</title>
 </head>
 <body>
 <div id="app" data-nonce="${nonce}"></div>

@@ -23,7 +23,7 @@ interface ErrorLike {
   cause?: unknown;
 }
 
-const KEY_SHAPED = /\b(gsk_|sk-(?:proj-|ant-(?:api\d+-)?)?|AIza|xai-)[A-Za-z0-9_-]{6,}/g;
+const KEY_SHAPED = /\b(gsk_|csk-|sk-(?:proj-|ant-(?:api\d+-)?)?|AIza|xai-)[A-Za-z0-9_-]{6,}/g;
 
 /** Replaces anything key-shaped in text a provider sent back (some echo part of a wrong key). */
 export function redactKeys(text: string, knownKeys: readonly string[] = []): string {

@@ -200,5 +200,6 @@ describe('ChatService (host logic with real storage and a Groq-format server)', 
     const client = await ready(service);
     assert.equal(client.state.chat.messages.length, 0);
     assert.ok(logs.some((l) => /moved to .*corrupt/.test(l)), logs.join('\n'));
+    assert.match(client.notices().join('\n'), /could not read its chat history; the file was moved to/, 'the panel says so too');
   });
 });
