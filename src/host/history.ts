@@ -88,5 +88,10 @@ async function writeAtomic(file: string, text: string): Promise<void> {
 /** A reply that was streaming when the host went away is kept, and marked as interrupted. */
 function markInterrupted(chat: Chat): Chat {
   if (!chat.messages.some((m) => m.status === 'streaming')) return chat;
-  return { ...chat, messages: chat.messages.map((m) => (m.status === 'streaming' ? { ...m, status: 'interrupted' as const } : m)) };
+  const error = {
+    kind: 'cut-off' as const,
+    message: 'VS Code or the extension host stopped while this reply was streaming. The partial reply is kept.',
+    action: 'continue' as const,
+  };
+  return { ...chat, messages: chat.messages.map((m) => (m.status === 'streaming' ? { ...m, status: 'interrupted' as const, ...(m.text && { error }) } : m)) };
 }

@@ -133,3 +133,52 @@ describe('e2e: chat in a real VS Code', function () {
     await watch(replyText, (t) => t === 'Recovered.');
   });
 });
+
+describe('e2e: a reply in flight when the extension host dies', function () {
+  const groq = new FakeServer('groq');
+  let vs: Session;
+
+  before(async function () {
+    await groq.start();
+    groq.route(/\/models$/, () => modelList(['llama-3.3-70b-versatile']));
+    vs = await startVsCode({ workspace: sampleWorkspace, name: 'host-crash', settings: { 'parley.groq.baseUrl': groq.url }, env: { GROQ_API_KEY: GROQ_KEY } });
+  });
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await vs?.screenshot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}`).catch(() => {});
+  });
+  after(async function () {
+    await vs?.close();
+    await groq.stop();
+  });
+
+  it('after a restart the chat has every earlier message and the partial reply marked interrupted', async function () {
+    await vs.runCommand('Parley: Start Chat');
+    let panel = vs.webview();
+    const prompt = panel.locator('textarea#prompt');
+    await prompt.waitFor({ timeout: 30_000 });
+    groq.enqueue(chatStream(['An earlier ', 'answer.']));
+    await prompt.fill('An earlier question');
+    await prompt.press('Enter');
+    await watch(() => panel.locator('article.message.assistant').last().getAttribute('data-status'), (s) => s === 'done');
+    groq.enqueue(chatStream(Array.from({ length: 2000 }, (_, i) => `part${i} `), { delayMs: 20 }));
+    await prompt.fill('A long answer, please');
+    await prompt.press('Enter');
+    const reply = panel.locator('article.message.assistant').last().locator('.message-body');
+    // Long enough for the host to have saved the partial reply (it saves at most every second while streaming).
+    await watch(() => reply.innerText(), (t) => t.includes('part120 '));
+    const pids = vs.extensionHostPids();
+    assert.equal(pids.length, 1, `one extension host (found ${pids.length})`);
+    process.kill(pids[0], 'SIGKILL');
+    await vs.reload();
+    await vs.runCommand('Parley: Start Chat');
+    panel = vs.webview();
+    const messages = panel.locator('article.message');
+    await watch(() => messages.count(), (n) => n === 4, 60_000);
+    const texts = (await panel.locator('article.message .message-body').allInnerTexts()).map((t) => t.trim());
+    assert.deepEqual(texts.slice(0, 3), ['An earlier question', 'An earlier answer.', 'A long answer, please']);
+    assert.ok(texts[3].startsWith('part0 part1 part2'), texts[3].slice(0, 40));
+    assert.equal(await messages.last().getAttribute('data-status'), 'interrupted');
+    assert.match(await messages.last().innerText(), /Interrupted/);
+    await vs.screenshot('interrupted-after-host-death');
+  });
+});

@@ -1,5 +1,6 @@
 // E2E harness: a real VS Code 1.139 (code-server) with Parley installed, driven by headless Chromium.
 // Used by test/e2e/*.e2e.ts and by the benchmark. Every wait polls against a deadline; no fixed sleeps.
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type FrameLocator, type Page } from 'playwright-core';
@@ -50,6 +51,8 @@ export interface Session {
   screenshot(name: string): Promise<string>;
   /** Reloads the workbench and waits for it again. */
   reload(opts?: { timeoutMs?: number }): Promise<void>;
+  /** Process ids of the extension host(s) of this session's code-server (to kill one in a test). */
+  extensionHostPids(): number[];
   /** Closes the browser, stops code-server (whole process group), deletes the browser profile; safe to call twice. */
   close(): Promise<void>;
 }
@@ -113,7 +116,7 @@ export async function startVsCode(opts: StartOptions): Promise<Session> {
     const url = server.url(opts.workspace);
     await page.goto(url);
     await waitForWorkbench(page, timeoutMs);
-    return makeSession({ page, context, runDir, paths, url, consoleLog, close, startMs: Date.now() - t0 });
+    return makeSession({ page, context, runDir, paths, url, consoleLog, close, startMs: Date.now() - t0, serverPid: server.child.pid! });
   } catch (e) {
     await close();
     throw e;
@@ -126,7 +129,7 @@ async function waitForWorkbench(page: Page, timeoutMs: number) {
 
 function makeSession(s: {
   page: Page; context: BrowserContext; runDir: string; paths: RunPaths; url: string;
-  consoleLog: ConsoleEntry[]; close: () => Promise<void>; startMs: number;
+  consoleLog: ConsoleEntry[]; close: () => Promise<void>; startMs: number; serverPid: number;
 }): Session {
   const { page } = s;
   let closed = false;
@@ -198,9 +201,17 @@ function makeSession(s: {
     await s.close();
   }
 
+  function extensionHostPids(): number[] {
+    const rows = execFileSync('ps', ['-eo', 'pid=,pgid=,args='], { encoding: 'utf8' }).split('\n');
+    return rows
+      .map((row) => row.trim().match(/^(\d+)\s+(\d+)\s+(.*)$/))
+      .filter((m): m is RegExpMatchArray => !!m && Number(m[2]) === s.serverPid && /extensionHost/.test(m[3]))
+      .map((m) => Number(m[1]));
+  }
+
   return {
     page, context: s.context, runDir: s.runDir, paths: s.paths, url: s.url, console: s.consoleLog, startMs: s.startMs,
-    runCommand, webview, quickInputType, quickPick, screenshot, reload, close,
+    runCommand, webview, quickInputType, quickPick, screenshot, reload, extensionHostPids, close,
   };
 }
 
