@@ -65,8 +65,11 @@ export function ensureRuntime({ quiet = false } = {}) {
     dependencies: { 'code-server': CODE_SERVER_VERSION },
     allowScripts: { [`code-server@${CODE_SERVER_VERSION}`]: true, argon2: true },
   }, null, 2));
+  // Started from `npm test`, the outer npm's npm_* variables (user agent "node/v20", node path, …) would be
+  // inherited and trusted by the inner npm and by code-server's postinstall check; start from a clean slate.
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name)));
   const env = {
-    ...process.env,
+    ...inherited,
     PATH: `${dirname(bin)}:${process.env.PATH}`,
     // ~/.npmrc on these machines points nodedir at Node 20's headers; native modules must match Node 24.
     npm_config_nodedir: dir,
