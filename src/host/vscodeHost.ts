@@ -38,7 +38,7 @@ export function vscodeHost(context: vscode.ExtensionContext, log: vscode.LogOutp
     },
     openDocument: async (content, language) => {
       const doc = await vscode.workspace.openTextDocument({ content, language });
-      await vscode.window.showTextDocument(doc, { preview: false, viewColumn: vscode.ViewColumn.One });
+      await vscode.window.showTextDocument(doc, { preview: false });
     },
     insertAtCursor: async (text) => {
       const e = editor();

@@ -112,4 +112,13 @@ describe('e2e: attachments, prompts, reload, export', function () {
     assert.match(text, /It exports a greeting\./);
     await vs.screenshot('exported-markdown');
   });
+
+  it('the Parley view in the activity bar hosts the same chat', async function () {
+    await vs.page.locator('.activitybar [aria-label^="Parley"]').first().click();
+    const sidebar = vs.page.frameLocator('.part.sidebar iframe.webview.ready').frameLocator('#active-frame');
+    await sidebar.locator('textarea#prompt').waitFor({ timeout: 30_000 });
+    await until(() => sidebar.locator('article.message .message-body').count(), (n) => n >= 4);
+    assert.match(await sidebar.locator('article.message.user').first().innerText(), /hello\.ts[\s\S]*What does this file export\?/);
+    await vs.screenshot('sidebar-view');
+  });
 });

@@ -1,6 +1,7 @@
 // One conversation continued across Groq → Anthropic → Google → OpenAI in a real VS Code, each reply streamed
 // from that provider's local server through its official SDK, each key entered in the panel's key area.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import type { FrameLocator } from 'playwright-core';
 import { anthropicModelList, messageStream } from '../fakes/anthropicFormat';
 import { geminiModelList, geminiStream } from '../fakes/geminiFormat';
@@ -15,6 +16,7 @@ const KEYS = {
   openai: 'sk-proj-e2e-openai-key-00000000004',
 } as const;
 type Provider = keyof typeof KEYS;
+const MISPLACED_XAI_KEY = 'xai-e2e-misplaced-key-0000000005';
 
 async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -45,7 +47,11 @@ describe('e2e: one conversation across four providers', function () {
     vs = await startVsCode({
       workspace: sampleWorkspace,
       name: 'providers',
-      settings: Object.fromEntries(Object.entries(servers).map(([id, s]) => [`parley.${id}.baseUrl`, s.url])),
+      settings: {
+        ...Object.fromEntries(Object.entries(servers).map(([id, s]) => [`parley.${id}.baseUrl`, s.url])),
+        // A key pasted into settings.json by mistake: Parley must move it into secret storage.
+        'parley.xai.apiKey': MISPLACED_XAI_KEY,
+      },
     });
   });
   afterEach(async function () {
@@ -107,6 +113,16 @@ describe('e2e: one conversation across four providers', function () {
       if (turn.provider === 'google') assert.match(servers.google.last.url.pathname + servers.google.last.url.search, /:streamGenerateContent\?alt=sse$/);
     });
   }
+
+  it('a key typed into settings.json is moved into secret storage and removed from settings', async function () {
+    await until(() => Promise.resolve(readFileSync(vs.paths.settingsJson, 'utf8')), (text) => !text.includes(MISPLACED_XAI_KEY));
+    await panel.locator('#toggle-keys').click();
+    const status = panel.locator('.key-row[data-provider="xai"] .key-status');
+    await until(() => status.innerText(), (t) => /set/i.test(t) && !/not set/i.test(t));
+    assert.match(await status.innerText(), /secret storage/i);
+    assert.equal((await panel.locator('body').innerHTML()).includes(MISPLACED_XAI_KEY), false);
+    await panel.locator('#toggle-keys').click();
+  });
 
   it('each provider saw only its own key', async function () {
     const seen = (p: Provider) => JSON.stringify(servers[p].requests.concat(servers[p].routed).map((r) => r.headers));
