@@ -1,12 +1,12 @@
 // Loads the built webview (dist/webview) into headless Chromium the way VS Code does: the same CSP with a nonce,
 // codicon.css + main.css + main.js, a stand-in acquireVsCodeApi that records what the panel posts, and theme
 // variables of a dark and a light VS Code theme. Messages are JSON round-tripped both ways, like VS Code's.
-import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { webviewHtml } from '../../src/host/webviewHtml';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { parseHostMessage, parseWebviewMessage, type HostMessage, type WebviewMessage } from '../../src/protocol';
 
@@ -25,35 +25,14 @@ const TYPES: Record<string, string> = {
   '.html': 'text/html',
 };
 
+/** The host's own HTML and CSP (src/host/webviewHtml.ts), with the test server as the webview's cspSource. */
 function panelHtml(origin: string, theme: Theme): string {
-  const nonce = randomBytes(16).toString('base64');
-  // The host's CSP (src/host/webviewHtml.ts), with the test server as the webview's cspSource.
-  const csp = [
-    "default-src 'none'",
-    `script-src 'nonce-${nonce}'`,
-    `style-src ${origin} 'nonce-${nonce}'`,
-    `font-src ${origin}`,
-    `img-src ${origin} data:`,
-    "base-uri 'none'",
-    "form-action 'none'",
-  ].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${origin}/theme/vscode-defaults.css">
-<link rel="stylesheet" href="${origin}/theme/${theme}.css">
-<link rel="stylesheet" href="${origin}/dist/codicon.css">
-<link rel="stylesheet" href="${origin}/dist/main.css">
-<title>Parley</title>
-</head>
-<body class="vscode-${theme}" data-vscode-theme-kind="vscode-${theme}">
-<div id="app" data-nonce="${nonce}"></div>
-<script nonce="${nonce}" src="${origin}/dist/main.js"></script>
-</body>
-</html>`;
+  const html = webviewHtml({
+    cspSource: origin,
+    script: `${origin}/dist/main.js`,
+    styles: [`${origin}/theme/vscode-defaults.css`, `${origin}/theme/${theme}.css`, `${origin}/dist/codicon.css`, `${origin}/dist/main.css`],
+  });
+  return html.replace('<body>', `<body class="vscode-${theme}" data-vscode-theme-kind="vscode-${theme}">`);
 }
 
 let server: Promise<{ server: Server; origin: string }> | undefined;
