@@ -115,7 +115,17 @@ describe('e2e: attachments, prompts, reload, export', function () {
 
   it('the Parley view in the activity bar hosts the same chat', async function () {
     await vs.page.locator('.activitybar [aria-label^="Parley"]').first().click();
-    const sidebar = vs.page.frameLocator('.part.sidebar iframe.webview.ready').frameLocator('#active-frame');
+    // Webview iframes are overlaid at the workbench root, not nested in the sidebar's DOM: find the one on the left.
+    const sidebarBox = await vs.page.locator('.part.sidebar').boundingBox();
+    const sidebar = await until(async () => {
+      const frames = vs.page.locator('iframe.webview.ready');
+      for (let i = 0; i < (await frames.count()); i++) {
+        const box = await frames.nth(i).boundingBox();
+        if (box && sidebarBox && box.x < sidebarBox.x + sidebarBox.width && box.width > 0) return vs.webview({ which: i });
+      }
+      return undefined;
+    }, (frame) => frame !== undefined);
+    if (!sidebar) throw new Error('no webview in the sidebar');
     await sidebar.locator('textarea#prompt').waitFor({ timeout: 30_000 });
     await until(() => sidebar.locator('article.message .message-body').count(), (n) => n >= 4);
     assert.match(await sidebar.locator('article.message.user').first().innerText(), /hello\.ts[\s\S]*What does this file export\?/);
