@@ -1,7 +1,21 @@
 // Markdown → safe HTML, rendered block by block so a streaming reply costs O(open block) per frame.
 import DOMPurify from 'dompurify';
+import hljs from 'highlight.js/lib/core';
 import { Marked, type Links, type Token, type Tokens } from 'marked';
 import { highlight } from './highlight';
+
+// highlight.js compiles a grammar the first time it is used (20-40 ms for some): compile every bundled one while
+// the panel is idle, one or two per idle period, so the first code block in a language does not stall a frame.
+const WARM_UP_SAMPLE = 'function f(x) { // c\n  return "s" + 1.5 + x; /* c */ }\n# c\n<a b="c">d</a>\n';
+if (typeof requestIdleCallback === 'function') {
+  const languages = hljs.listLanguages();
+  const warm = (deadline: IdleDeadline) => {
+    do highlight(WARM_UP_SAMPLE, languages.shift()!);
+    while (languages.length && deadline.timeRemaining() > 25);
+    if (languages.length) requestIdleCallback(warm, { timeout: 1000 });
+  };
+  requestIdleCallback(warm, { timeout: 1000 });
+}
 
 const marked = new Marked({
   gfm: true,
@@ -69,6 +83,9 @@ export class StreamingMarkdown {
   private text = '';
   private frozenChars = 0;
   private readonly openBlock: HTMLElement;
+  /** Finished blocks go into chunks of about CHUNK_CHARS; a full chunk is sealed and never changes again. */
+  private chunk?: HTMLElement;
+  private chunkChars = 0;
 
   constructor(private readonly root: HTMLElement) {
     this.openBlock = document.createElement('div');
@@ -99,14 +116,38 @@ export class StreamingMarkdown {
       const block = document.createElement('div');
       block.className = 'md-block';
       block.innerHTML = renderTokens(frozen, tokens.links);
-      this.root.insertBefore(block, this.openBlock);
+      if (!this.chunk) {
+        this.chunk = document.createElement('div');
+        this.chunk.className = 'md-chunk';
+        this.root.insertBefore(this.chunk, this.openBlock);
+      }
+      this.chunk.append(block);
+      this.chunkChars += consumed;
+      if (this.chunkChars >= CHUNK_CHARS) this.sealChunk();
     }
     this.frozenChars += consumed;
     const open = tokens.slice(lastContent);
     this.openBlock.innerHTML = open.length ? renderTokens(open, tokens.links) : '';
-    if (final) this.openBlock.remove();
+    if (final) {
+      this.openBlock.remove();
+      this.sealChunk();
+    }
+  }
+
+  /**
+   * Off screen, a sealed chunk skips style, layout and paint (content-visibility), so each frame of a long
+   * reply costs what is on screen, not everything streamed so far. Set through the CSSOM (allowed by the CSP).
+   */
+  private sealChunk(): void {
+    if (!this.chunk) return;
+    this.chunk.style.contentVisibility = 'auto';
+    this.chunk.style.containIntrinsicSize = 'auto 600px';
+    this.chunk = undefined;
+    this.chunkChars = 0;
   }
 }
+
+const CHUNK_CHARS = 4000;
 
 /** Index of the last non-space token: everything before it is finished. */
 function lastContentIndex(tokens: Token[]): number {

@@ -15,12 +15,15 @@ const ERROR_ACTION_LABEL: Record<ErrorAction, { text: string; icon: string; titl
   continue: { text: 'Continue', icon: 'debug-continue', title: 'Ask the model to continue where it stopped' },
 };
 
+// One formatter: Number#toLocaleString builds a new one per call (~0.1 ms; thousands on opening a long chat).
+const COUNT = new Intl.NumberFormat('en-US');
+
 export function usageText(usage: Usage | undefined): string {
   if (!usage) return '';
   const parts = [];
-  if (usage.inputTokens !== undefined) parts.push(`${usage.inputTokens.toLocaleString('en-US')} in`);
-  if (usage.outputTokens !== undefined) parts.push(`${usage.outputTokens.toLocaleString('en-US')} out`);
-  if (usage.reasoningTokens) parts.push(`${usage.reasoningTokens.toLocaleString('en-US')} reasoning`);
+  if (usage.inputTokens !== undefined) parts.push(`${COUNT.format(usage.inputTokens)} in`);
+  if (usage.outputTokens !== undefined) parts.push(`${COUNT.format(usage.outputTokens)} out`);
+  if (usage.reasoningTokens) parts.push(`${COUNT.format(usage.reasoningTokens)} reasoning`);
   return parts.length ? `${parts.join(' · ')} tokens` : '';
 }
 
@@ -43,8 +46,11 @@ class MessageView {
   private version = '';
   private renderedText = '';
   private renderedReasoning = '';
+  /** Markdown not rendered yet (plain text shown): set for replies far from the end of a long chat. */
+  private deferred = false;
+  private rendered = false;
 
-  constructor(public message: ChatMessage) {
+  constructor(public message: ChatMessage, private readonly defer = false) {
     const user = message.role === 'user';
     this.el = h('article', { class: `message ${message.role}`, 'data-id': message.id, 'aria-label': user ? 'Your message' : 'Reply' });
     const actions = h(
@@ -79,15 +85,33 @@ class MessageView {
     const ended = !!this.live && message.status !== 'streaming';
     if (ended) this.endLive(message);
     if (!this.live && !ended) {
-      if (message.role === 'user') {
-        if (!this.editor) this.body.textContent = message.text;
-      } else this.body.innerHTML = renderMarkdown(message.text);
       this.reasoning.hidden = !message.reasoning;
       this.reasoningState.textContent = '';
-      if (message.reasoning) this.reasoningBody.innerHTML = renderMarkdown(message.reasoning);
+      if (message.role === 'user') {
+        if (!this.editor) this.body.textContent = message.text;
+      } else if (this.defer && !this.rendered) {
+        // Plain text until the message nears the viewport (MessageList renders it then): cheap, and find works.
+        this.deferred = true;
+        this.body.textContent = message.text;
+        this.reasoningBody.textContent = message.reasoning ?? '';
+      } else this.renderMarkdown(message);
     }
     this.renderAttachments(message);
     this.renderFooter(message);
+  }
+
+  private renderMarkdown(message: ChatMessage): void {
+    this.rendered = true;
+    this.deferred = false;
+    this.body.innerHTML = renderMarkdown(message.text);
+    if (message.reasoning) this.reasoningBody.innerHTML = renderMarkdown(message.reasoning);
+  }
+
+  /** Renders a deferred reply's markdown; true if there was anything to do. */
+  renderDeferred(): boolean {
+    if (!this.deferred || this.live || this.editor) return false;
+    this.renderMarkdown(this.message);
+    return true;
   }
 
   private renderAttachments(message: ChatMessage): void {
@@ -173,6 +197,8 @@ class MessageView {
 
   /** Starts rendering a reply as it streams. */
   beginLive(text = '', reasoning = ''): void {
+    this.deferred = false;
+    this.rendered = true;
     this.body.replaceChildren();
     this.reasoningBody.replaceChildren();
     this.live = { text: new StreamingMarkdown(this.body), reasoning: new StreamingMarkdown(this.reasoningBody), dirty: true };
@@ -246,44 +272,111 @@ class MessageView {
   }
 }
 
+// A long chat opens with only its last messages in the DOM; earlier ones are added, a batch at a time, as the
+// log is scrolled up to them. Of those, only replies near the end are rendered as markdown at once; the others
+// show their plain text until they come within a few screens of view.
+const OPEN_WITH = 40;
+const ADD_PER_BATCH = 20;
+const RENDER_AT_ONCE = 4;
+const NEAR = '2500px 0px';
+
 /** The message log: keyed by message id, deltas batched into one DOM update per animation frame. */
 export class MessageList {
   private readonly views = new Map<string, MessageView>();
   private liveView?: MessageView;
   private order: string[] = [];
   private frame = 0;
+  /** Leading messages of the chat not in the DOM yet, and the element above the first shown one. */
+  private head: ChatMessage[] = [];
+  private readonly sentinel = Object.assign(document.createElement('div'), { className: 'log-more' });
+  private nearby?: IntersectionObserver;
 
   constructor(readonly el: HTMLElement, private readonly onFrame: () => void) {}
+
+  /** Watches deferred replies and the sentinel; renders what comes near the visible part, one reply per frame. */
+  private watch(el: Element): void {
+    this.nearby ??= new IntersectionObserver(
+      (entries) => {
+        let budget = 1;
+        for (const entry of entries) {
+          if (!entry.isIntersecting) continue;
+          const target = entry.target as HTMLElement;
+          this.nearby!.unobserve(target);
+          if (budget <= 0) this.nearby!.observe(target); // reported again next frame
+          else if (target === this.sentinel) this.showEarlier();
+          else if (this.views.get(target.dataset.id ?? '')?.renderDeferred()) budget--;
+        }
+      },
+      { root: this.el, rootMargin: NEAR },
+    );
+    this.nearby.observe(el);
+  }
+
+  private showEarlier(): void {
+    const batch = this.head.splice(-ADD_PER_BATCH);
+    const fragment = document.createDocumentFragment();
+    for (const message of batch) fragment.append(this.createView(message, true).el);
+    this.sentinel.after(fragment);
+    if (this.head.length) this.watch(this.sentinel);
+    else this.sentinel.remove();
+  }
+
+  private createView(message: ChatMessage, defer: boolean): MessageView {
+    const view = new MessageView(message, defer);
+    this.views.set(message.id, view);
+    if (defer && message.role === 'assistant') this.watch(view.el);
+    return view;
+  }
 
   setMessages(messages: ChatMessage[]): void {
     this.order = messages.map((m) => m.id);
     const keep = new Set(this.order);
     for (const [id, view] of this.views) {
       if (!keep.has(id)) {
+        this.nearby?.unobserve(view.el);
         view.el.remove();
         this.views.delete(id);
       }
     }
-    let previous: Element | null = null;
-    for (const message of messages) {
+    const opening = this.views.size === 0;
+    if (opening) this.head = messages.slice(0, Math.max(0, messages.length - OPEN_WITH));
+    else if (this.head.length) {
+      // Still hidden: the leading messages not shown yet (with their current content).
+      const byId = new Map(messages.map((m) => [m.id, m]));
+      this.head = this.head.flatMap((m) => byId.get(m.id) ?? []);
+    }
+    const hidden = new Set(this.head.map((m) => m.id));
+    // Opening a chat: build the log off-document and insert it once.
+    const fill = this.el.childElementCount === 0 ? document.createDocumentFragment() : undefined;
+    if (this.head.length) {
+      if (fill) fill.append(this.sentinel);
+      else if (this.el.firstElementChild !== this.sentinel) this.el.prepend(this.sentinel);
+      this.watch(this.sentinel);
+    } else this.sentinel.remove();
+    let previous: Element | null = this.head.length ? this.sentinel : null;
+    const renderFrom = messages.length - RENDER_AT_ONCE;
+    for (const [index, message] of messages.entries()) {
+      if (hidden.has(message.id)) continue;
       let view = this.views.get(message.id);
-      if (!view) {
-        view = new MessageView(message);
-        this.views.set(message.id, view);
-      } else view.update(message);
-      const expectedNext: Element | null = previous ? previous.nextElementSibling : this.el.firstElementChild;
-      if (expectedNext !== view.el) {
-        if (previous) previous.after(view.el);
-        else this.el.prepend(view.el);
+      if (!view) view = this.createView(message, opening && index < renderFrom);
+      else view.update(message);
+      if (fill) fill.append(view.el);
+      else {
+        const expectedNext: Element | null = previous ? previous.nextElementSibling : this.el.firstElementChild;
+        if (expectedNext !== view.el) {
+          if (previous) previous.after(view.el);
+          else this.el.prepend(view.el);
+        }
       }
       view.el.classList.toggle('is-last', message === messages.at(-1));
       previous = view.el;
     }
+    if (fill) this.el.append(fill);
     if (this.liveView && !keep.has(this.liveView.message.id)) this.liveView = undefined;
   }
 
   get(messageId: string): ChatMessage | undefined {
-    return this.views.get(messageId)?.message;
+    return this.views.get(messageId)?.message ?? this.head.find((m) => m.id === messageId);
   }
 
   startLive(messageId: string, text = '', reasoning = ''): void {
@@ -305,7 +398,7 @@ export class MessageList {
   }
 
   lastUserMessageId(): string | undefined {
-    return this.order.findLast((id) => this.views.get(id)?.message.role === 'user');
+    return this.order.findLast((id) => this.get(id)?.role === 'user');
   }
 
   private schedule(): void {
@@ -326,6 +419,8 @@ export class MessageList {
 
   clear(): void {
     this.flushNow();
+    this.nearby?.disconnect();
+    this.head = [];
     this.views.clear();
     this.order = [];
     this.liveView = undefined;

@@ -51,7 +51,8 @@ export interface ServiceHost {
 
 /** One connected webview (editor panel or sidebar view). */
 export interface Client {
-  post(message: HostMessage): void;
+  /** May return a promise that settles once the message is on its way (VS Code's webview.postMessage does). */
+  post(message: HostMessage): void | PromiseLike<unknown>;
   chatId?: string;
 }
 
@@ -440,10 +441,15 @@ export class ChatService {
     }
   }
 
-  private emit(chatId: string, requestId: string, seq: number, event: StreamEvent): void {
+  /** Posts a stream event to the chat's webviews; returns the pending deliveries. */
+  private emit(chatId: string, requestId: string, seq: number, event: StreamEvent): PromiseLike<unknown>[] {
+    const pending: PromiseLike<unknown>[] = [];
     for (const client of this.clients) {
-      if (client.chatId === chatId) client.post({ type: 'stream', chatId, requestId, seq, event });
+      if (client.chatId !== chatId) continue;
+      const delivery = client.post({ type: 'stream', chatId, requestId, seq, event });
+      if (delivery) pending.push(delivery);
     }
+    return pending;
   }
 
   // ---- sending and streaming ----
@@ -581,7 +587,37 @@ export class ChatService {
 
   private async runStream(chat: Chat, reply: ChatMessage, request: ActiveRequest, turns: Turn[]): Promise<void> {
     let seq = 0;
-    const send = (event: StreamEvent) => this.emit(chat.id, request.requestId, seq++, event);
+    // Flow control: while a stream message is still on its way to the webview, the next deltas are merged into
+    // one event. A fast provider (thousands of deltas/s) then sends as many messages as the channel takes; a
+    // slow one still sends each delta the moment it arrives. Order is kept: anything else flushes them first.
+    let merged: Extract<StreamEvent, { type: 'text-delta' | 'reasoning-delta' }> | undefined;
+    let inFlight = 0;
+    const post = (event: StreamEvent) => {
+      const deliveries = this.emit(chat.id, request.requestId, seq++, event);
+      if (!deliveries.length) return;
+      inFlight++;
+      void Promise.allSettled(deliveries).then(() => {
+        if (--inFlight === 0) flush();
+      });
+    };
+    const flush = () => {
+      const event = merged;
+      merged = undefined;
+      if (event) post(event);
+    };
+    const send = (event: StreamEvent) => {
+      if (event.type !== 'text-delta' && event.type !== 'reasoning-delta') {
+        flush();
+        post(event);
+        return;
+      }
+      if (merged?.type === event.type) merged = { type: event.type, text: merged.text + event.text };
+      else {
+        flush();
+        merged = { type: event.type, text: event.text };
+      }
+      if (inFlight === 0) flush();
+    };
     const definition = providerById(chat.config.provider) ?? providers[0];
     const settings = this.host.settings();
     const idleMs = settings.requestTimeoutSeconds * 1000;

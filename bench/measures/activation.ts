@@ -1,0 +1,93 @@
+// 3. activation — Parley's activate() timed inside the extension host over fresh extension-host starts (a
+// window reload starts a new extension host process), read from the "Parley activated in X ms" line of the
+// Parley output channel log and cross-checked by the preloaded probe, which also lists the SDK chunks loaded
+// by the time activate() returned. Plus the sizes of what ships.
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { activationLines, parleyLogs, probeEvents, type BenchSession } from '../lib/vscode';
+import { log, median, round, sleep, type MeasureResult, type Row } from '../lib/util';
+
+export interface ActivationOptions {
+  session: BenchSession;
+  /** The dist/ snapshot whose sizes are reported. */
+  dist: string;
+  starts: number;
+}
+
+interface Start {
+  /** From Parley's own log line. */
+  logMs: number;
+  /** From the probe around activate() (includes the probe's own call). */
+  probeMs?: number;
+  /** Time to require dist/extension.js (VS Code's "code loading"). */
+  loadMs?: number;
+  sdkLoaded: string[];
+}
+
+async function waitFor<T>(read: () => T | undefined, what: string, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = read();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`activation: timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+export async function activationBench(opts: ActivationOptions): Promise<MeasureResult> {
+  const { vs } = opts.session;
+  const starts: Start[] = [];
+  for (let i = 0; i < opts.starts; i++) {
+    const logsBefore = parleyLogs(vs.paths.userData).length;
+    const hostsBefore = probeEvents(opts.session.probeDir).length;
+    // A reload ends the window's extension host and starts a new process: a fresh activation.
+    if (i > 0 || logsBefore > 0) await vs.reload({ timeoutMs: 90_000 });
+    await vs.runCommand('Parley: Start Chat');
+    const file = await waitFor(() => {
+      const logs = parleyLogs(vs.paths.userData);
+      const f = logs.length > logsBefore ? logs.at(-1)! : undefined;
+      return f && activationLines(f).length ? f : undefined;
+    }, 'the Parley log line');
+    const logMs = activationLines(file)[0];
+    const hosts = probeEvents(opts.session.probeDir);
+    const host = hosts.length > hostsBefore ? hosts.at(-1) : undefined;
+    const activate = host?.events.find((e) => e.kind === 'activate');
+    const load = host?.events.find((e) => e.kind === 'load' && e.module === 'extension');
+    starts.push({ logMs, probeMs: activate?.ms, loadMs: load?.ms, sdkLoaded: activate?.sdkLoaded ?? [] });
+    log(`activation ${i + 1}/${opts.starts}: ${logMs} ms (probe ${activate ? round(activate.ms!, 1) : 'n/a'} ms, extension.js load ${load ? round(load.ms!, 1) : 'n/a'} ms)`);
+  }
+  const probed = starts.filter((s) => s.probeMs !== undefined);
+  const sdkDuring = [...new Set(starts.flatMap((s) => s.sdkLoaded))];
+  const med = median(starts.map((s) => s.logMs));
+  const rows: Row[] = [
+    {
+      measure: 'activation', metric: `activate() in the extension host, median of ${starts.length} fresh starts`, value: round(med, 1), unit: 'ms', target: '< 25 ms, no SDK loaded',
+      pass: med < 25 && probed.length > 0 && sdkDuring.length === 0, runs: starts.map((s) => s.logMs),
+      note: probed.length
+        ? `SDK chunks loaded by the end of activate(): ${sdkDuring.length ? sdkDuring.join(', ') : 'none'} (probe in ${probed.length}/${starts.length} starts; probe median ${round(median(probed.map((s) => s.probeMs!)), 1)} ms, require(dist/extension.js) median ${round(median(probed.filter((s) => s.loadMs !== undefined).map((s) => s.loadMs!)), 1)} ms)`
+        : 'probe not loaded in the extension host: SDK loading could not be verified',
+    },
+    ...sizeRows(opts.dist),
+  ];
+  return { rows, details: { starts } };
+}
+
+const KB = 1024;
+
+export function sizeRows(dist: string): Row[] {
+  const size = (f: string) => (existsSync(f) ? statSync(f).size : NaN);
+  const rows: Row[] = [];
+  const ext = size(path.join(dist, 'extension.js'));
+  rows.push({ measure: 'activation', metric: 'dist/extension.js (minified)', value: round(ext / KB, 1), unit: 'KB', target: '< 150 KB', pass: ext < 150 * KB });
+  const sdkDir = path.join(dist, 'sdk');
+  for (const f of existsSync(sdkDir) ? readdirSync(sdkDir).filter((n) => n.endsWith('.js')).sort() : []) {
+    rows.push({ measure: 'activation', metric: `dist/sdk/${f} (lazy)`, value: round(size(path.join(sdkDir, f)) / KB, 1), unit: 'KB' });
+  }
+  const web = size(path.join(dist, 'webview', 'main.js'));
+  rows.push({ measure: 'activation', metric: 'dist/webview/main.js (minified)', value: round(web / KB, 1), unit: 'KB', target: '< 300 KB', pass: web < 300 * KB });
+  const css = size(path.join(dist, 'webview', 'main.css'));
+  rows.push({ measure: 'activation', metric: 'dist/webview/main.css', value: round(css / KB, 1), unit: 'KB' });
+  const vsix = size(path.join(dist, 'parley.vsix'));
+  rows.push({ measure: 'activation', metric: 'dist/parley.vsix', value: round(vsix / KB / KB, 2), unit: 'MB', target: '< 3 MB', pass: vsix < 3 * KB * KB });
+  return rows;
+}

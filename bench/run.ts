@@ -1,0 +1,165 @@
+// `npm run bench [-- <measure>...] [options]`: Parley's performance bench. Measures: render, pipeline,
+// activation, history, memory (default: all). Prints a table (measure, figure, target, pass/fail) and writes
+// bench-results.json at the repo root. Expects a production build in dist/ (`npm run package`).
+//
+// Options:
+//   --runs N            runs per measure (default: render 3, pipeline 3, history 3; activation: --starts)
+//   --starts N          fresh extension-host starts for activation (default 10)
+//   --naive-budget S    stop feeding the naive renderer once it used S seconds of main-thread time (default
+//                       100; 0 = no limit: about 4 minutes at 200 KB); a stopped naive run gives a lower
+//                       bound for its time and so for the ratio
+//   --profile           also record a Chromium trace (render) into .test-artifacts/bench/
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import path from 'node:path';
+import { buildNaive } from './lib/build';
+import { snapshotDist } from './lib/dist';
+import { log, ROOT, round, type MeasureResult, type Row } from './lib/util';
+import { startBenchSession, type BenchSession } from './lib/vscode';
+import { launchBrowser, startPageServer } from './lib/webview';
+import { activationBench } from './measures/activation';
+import { historyBench } from './measures/history';
+import { pipelineBench } from './measures/pipeline';
+import { renderBench } from './measures/render';
+
+const MEASURES = ['render', 'pipeline', 'activation', 'history', 'memory'] as const;
+type Measure = (typeof MEASURES)[number];
+
+function parseArgs(argv: string[]) {
+  const selected: Measure[] = [];
+  const opts = { runs: undefined as number | undefined, starts: 10, naiveBudget: 100, profile: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--runs') opts.runs = Number(argv[++i]);
+    else if (a === '--starts') opts.starts = Number(argv[++i]);
+    else if (a === '--naive-budget') opts.naiveBudget = Number(argv[++i]);
+    else if (a === '--profile') opts.profile = true;
+    else if ((MEASURES as readonly string[]).includes(a)) selected.push(a as Measure);
+    else throw new Error(`unknown argument "${a}"; measures: ${MEASURES.join(', ')}`);
+  }
+  return { selected: selected.length ? selected : [...MEASURES], ...opts };
+}
+
+function memoryBench(): Promise<MeasureResult> {
+  return new Promise((resolve, reject) => {
+    const worker = path.join(ROOT, 'bench', 'measures', 'memoryWorker.ts');
+    execFile(process.execPath, ['--expose-gc', '--require', 'tsx/cjs', worker, '100', '5', '400'], { cwd: ROOT, timeout: 180_000, maxBuffer: 16 * 2 ** 20 }, (err, stdout, stderr) => {
+      if (err) return reject(new Error(`memory worker failed: ${err.message}\n${stderr}`));
+      const r = JSON.parse(stdout.trim().split('\n').at(-1)!);
+      const MB = 2 ** 20;
+      const watched = Object.keys(r.objectsAfter).filter((k) => r.objectsAfter[k] > r.objectsBefore[k]).map((k) => `${k} ${r.objectsBefore[k]}→${r.objectsAfter[k]}`);
+      resolve({
+        rows: [
+          {
+            measure: 'memory', metric: `extension-host heap growth after GC, ${r.replies} streamed replies (${r.deltasPerReply} deltas each)`, value: round(r.growth / MB, 2), unit: 'MB', target: '< 20 MB', pass: r.growth < 20 * MB,
+            note: `heapUsed ${round(r.heapBefore / MB, 1)} → ${round(r.heapAfter / MB, 1)} MB; the chat now holds ${round(r.historyChars / 1e6, 2)} M chars of history; objects that grew: ${watched.length ? watched.join(', ') : 'none'} (AbortController/Signal, timers, sockets, buffers, promises watched)`,
+          },
+        ],
+        details: r,
+      });
+    });
+  });
+}
+
+function printTable(rows: Row[]): void {
+  const cells = rows.map((r) => [r.measure, r.metric, `${r.value} ${r.unit}`.trim(), r.target ?? '', r.pass === undefined ? '' : r.pass ? 'PASS' : 'FAIL']);
+  const head = ['measure', 'figure', 'value', 'target', 'result'];
+  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
+  const line = (c: string[]) => `| ${c.map((x, i) => x.padEnd(widths[i])).join(' | ')} |`;
+  console.log(line(head));
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const c of cells) console.log(line(c));
+  const notes = rows.filter((r) => r.note || r.runs);
+  if (notes.length) {
+    console.log('\nnotes:');
+    for (const r of notes) console.log(`- ${r.measure} / ${r.metric}: ${[r.runs ? `runs ${r.runs.join(', ')}` : '', r.note ?? ''].filter(Boolean).join('; ')}`);
+  }
+}
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  const started = Date.now();
+  const dist = snapshotDist();
+  if (!dist.production) log('WARNING: dist/ is a development build (not minified): run `npm run package` first for meaningful figures');
+  const results: Partial<Record<Measure, MeasureResult>> = {};
+  const errors: Partial<Record<Measure, string>> = {};
+  const load = [loadavg()[0]];
+
+  const needBrowser = args.selected.some((m) => m === 'render' || m === 'history');
+  const needVsCode = args.selected.some((m) => m === 'pipeline' || m === 'activation');
+
+  async function attempt(m: Measure, fn: () => Promise<MeasureResult>) {
+    const t0 = Date.now();
+    log(`${m}…`);
+    try {
+      results[m] = await fn();
+    } catch (e) {
+      errors[m] = String((e as Error)?.stack ?? e);
+      log(`${m} failed: ${errors[m]}`);
+    }
+    load.push(loadavg()[0]);
+    log(`${m} took ${round((Date.now() - t0) / 1000)} s`);
+  }
+
+  if (needBrowser) {
+    const build = await buildNaive();
+    const server = await startPageServer(dist.webview, build);
+    const browser = await launchBrowser();
+    try {
+      if (args.selected.includes('render')) {
+        await attempt('render', () => renderBench({ browser, origin: server.origin, runs: args.runs ?? 3, naiveBudgetMs: args.naiveBudget * 1000, trace: args.profile ? 'trace' : undefined }));
+      }
+      if (args.selected.includes('history')) await attempt('history', () => historyBench({ browser, origin: server.origin, runs: args.runs ?? 3 }));
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  }
+  if (needVsCode) {
+    let session: BenchSession | undefined;
+    try {
+      session = await startBenchSession(dist.vsix);
+      const s = session;
+      if (args.selected.includes('activation')) await attempt('activation', () => activationBench({ session: s, starts: args.starts, dist: dist.dir }));
+      if (args.selected.includes('pipeline')) await attempt('pipeline', () => pipelineBench({ session: s, runs: args.runs ?? 3 }));
+    } catch (e) {
+      for (const m of ['activation', 'pipeline'] as const) if (args.selected.includes(m) && !results[m]) errors[m] ??= String((e as Error)?.stack ?? e);
+    } finally {
+      await session?.close();
+    }
+  }
+  if (args.selected.includes('memory')) await attempt('memory', memoryBench);
+
+  const rows = args.selected.flatMap((m): Row[] => results[m]?.rows ?? [{ measure: m, metric: 'failed to run', value: 'error', unit: '', pass: false, note: errors[m]?.split('\n')[0] }]);
+  console.log('');
+  printTable(rows);
+  const failed = rows.filter((r) => r.pass === false).length;
+  const seconds = round((Date.now() - started) / 1000);
+  console.log(`\n${rows.filter((r) => r.pass).length} targets met, ${failed} missed; ${seconds} s; load average ${load.map((l) => round(l, 1)).join(' → ')} on this machine during the run.`);
+  const file = path.join(ROOT, 'bench-results.json');
+  writeFileSync(
+    file,
+    JSON.stringify(
+      {
+        date: new Date().toISOString(),
+        seconds,
+        productionBuild: dist.production,
+        loadAverage: load,
+        measures: args.selected,
+        rows,
+        details: Object.fromEntries(Object.entries(results).map(([k, v]) => [k, v?.details])),
+        errors,
+      },
+      null,
+      2,
+    ) + '\n',
+  );
+  log(`wrote ${path.relative(ROOT, file)}`);
+  process.exitCode = failed || Object.keys(errors).length ? 1 : 0;
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(2);
+});
