@@ -9,6 +9,7 @@
 //                       100; 0 = no limit: about 4 minutes at 200 KB); a stopped naive run gives a lower
 //                       bound for its time and so for the ratio
 //   --profile           also record a Chromium trace (render) into .test-artifacts/bench/
+// Environment: PARLEY_BENCH_DIST=<dir> measures that build directory instead of dist/. See bench/README.md.
 import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';

@@ -47,6 +47,7 @@ export async function startBenchSession(vsix: string): Promise<BenchSession> {
     close: async () => {
       await vs.close();
       await groq.stop();
+      rmSync(probeDir, { recursive: true, force: true });
     },
   };
 }
@@ -114,6 +115,3 @@ export async function clockOffset(frame: Frame): Promise<{ offset: number; rtt: 
   return best;
 }
 
-export function removeDir(dir: string): void {
-  rmSync(dir, { recursive: true, force: true });
-}

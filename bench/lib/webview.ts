@@ -223,7 +223,8 @@ export async function withTaskStats<T>(cdp: CDPSession, fn: () => Promise<T>): P
   let sinceFrame = 0;
   for (const e of main) {
     sinceFrame += (e.tdur ?? e.dur ?? 0) / 1000;
-    if (e.args?.src_func === 'BeginMainFrame') {
+    // The main thread's frame task is the one the compositor posts from ScheduledActionSendBeginMainFrame.
+    if (e.args?.src_func === 'ScheduledActionSendBeginMainFrame') {
       frameCpuMs.push(sinceFrame);
       sinceFrame = 0;
     }
