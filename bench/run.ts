@@ -8,7 +8,7 @@
 //   --naive-budget S    stop feeding the naive renderer once it used S seconds of main-thread time (default
 //                       100; 0 = no limit: about 4 minutes at 200 KB); a stopped naive run gives a lower
 //                       bound for its time and so for the ratio
-//   --profile           also record a Chromium trace (render) into .test-artifacts/bench/
+//   --profile           also record Chromium traces (render, history scrolling) into .test-artifacts/bench/
 // Environment: PARLEY_BENCH_DIST=<dir> measures that build directory instead of dist/. See bench/README.md.
 import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -111,7 +111,7 @@ async function main() {
       if (args.selected.includes('render')) {
         await attempt('render', () => renderBench({ browser, origin: server.origin, runs: args.runs ?? 3, naiveBudgetMs: args.naiveBudget * 1000, trace: args.profile ? 'trace' : undefined }));
       }
-      if (args.selected.includes('history')) await attempt('history', () => historyBench({ browser, origin: server.origin, runs: args.runs ?? 3 }));
+      if (args.selected.includes('history')) await attempt('history', () => historyBench({ browser, origin: server.origin, runs: args.runs ?? 3, profile: args.profile ? path.join(ROOT, '.test-artifacts', 'bench', 'history') : undefined }));
     } finally {
       await browser.close();
       await server.close();

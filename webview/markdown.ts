@@ -5,16 +5,16 @@ import { Marked, type Links, type Token, type Tokens } from 'marked';
 import { highlight } from './highlight';
 
 // highlight.js compiles a grammar the first time it is used (20-40 ms for some): compile every bundled one while
-// the panel is idle, one or two per idle period, so the first code block in a language does not stall a frame.
+// the panel is really idle (long idle periods only, not the gaps between frames of a scroll or a stream), so the
+// first code block in a language does not stall a frame.
 const WARM_UP_SAMPLE = 'function f(x) { // c\n  return "s" + 1.5 + x; /* c */ }\n# c\n<a b="c">d</a>\n';
 if (typeof requestIdleCallback === 'function') {
   const languages = hljs.listLanguages();
   const warm = (deadline: IdleDeadline) => {
-    do highlight(WARM_UP_SAMPLE, languages.shift()!);
-    while (languages.length && deadline.timeRemaining() > 25);
-    if (languages.length) requestIdleCallback(warm, { timeout: 1000 });
+    while (languages.length && deadline.timeRemaining() >= 40) highlight(WARM_UP_SAMPLE, languages.shift()!);
+    if (languages.length) requestIdleCallback(warm);
   };
-  requestIdleCallback(warm, { timeout: 1000 });
+  requestIdleCallback(warm);
 }
 
 const marked = new Marked({
@@ -65,9 +65,41 @@ export function renderTokens(tokens: Token[], links: Links | undefined): string 
   return DOMPurify.sanitize(marked.parser(list), PURIFY_CONFIG) as string;
 }
 
-export function renderMarkdown(text: string): string {
+// Rendering depends on the text alone, and a long chat scrolled back and forth mounts the same replies again:
+// keep the most recently rendered ones (bounded by characters, keys and values counted).
+const RENDERED_CACHE_CHARS = 4_000_000;
+const rendered = new Map<string, string>();
+let renderedChars = 0;
+
+/** Markdown to sanitized HTML, without the cache. */
+export function markdownHtml(text: string): string {
   const tokens = marked.lexer(text);
   return renderTokens(tokens, tokens.links);
+}
+
+export function renderMarkdown(text: string): string {
+  const cached = rendered.get(text);
+  if (cached !== undefined) {
+    rendered.delete(text);
+    rendered.set(text, cached);
+    return cached;
+  }
+  const html = markdownHtml(text);
+  rendered.set(text, html);
+  renderedChars += text.length + html.length;
+  for (const [oldText, oldHtml] of rendered) {
+    if (renderedChars <= RENDERED_CACHE_CHARS) break;
+    rendered.delete(oldText);
+    renderedChars -= oldText.length + oldHtml.length;
+  }
+  return html;
+}
+
+/** Renders `text` into the cache ahead of need; false if it was there already. */
+export function prerenderMarkdown(text: string): boolean {
+  if (rendered.has(text)) return false;
+  renderMarkdown(text);
+  return true;
 }
 
 export function lex(text: string): Token[] & { links: Links } {

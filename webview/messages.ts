@@ -1,386 +1,97 @@
-import type { ChatMessage, ErrorAction, StreamEvent, Usage } from '../src/protocol';
-import { h, humanSize, icon, iconButton, textButton } from './dom';
-import { renderMarkdown, StreamingMarkdown } from './markdown';
+import type { ChatMessage, StreamEvent } from '../src/protocol';
+import { prerenderMarkdown } from './markdown';
+import { MessageView } from './messageView';
 
-const STATUS_LABEL: Record<string, string> = {
-  stopped: 'Stopped',
-  error: 'Failed',
-  interrupted: 'Interrupted',
-};
+// The log is virtualized: only the messages in and near the visible part are in the DOM, between two spacers
+// that stand in for the rest. A spacer's height is the sum of the measured heights of the messages it replaces
+// (or, for a message never shown at this width, an estimate from its text). When a message first shows and its
+// real height differs from the estimate, the browser's scroll anchoring keeps what is on screen where it was.
 
-const ERROR_ACTION_LABEL: Record<ErrorAction, { text: string; icon: string; title: string }> = {
-  'set-key': { text: 'Set API key', icon: 'key', title: 'Store an API key for this provider' },
-  'pick-model': { text: 'Choose a model', icon: 'symbol-enum', title: 'Pick another model in the model field' },
-  retry: { text: 'Retry', icon: 'refresh', title: 'Ask for this reply again' },
-  continue: { text: 'Continue', icon: 'debug-continue', title: 'Ask the model to continue where it stopped' },
-};
-
-// One formatter: Number#toLocaleString builds a new one per call (~0.1 ms; thousands on opening a long chat).
-const COUNT = new Intl.NumberFormat('en-US');
-
-export function usageText(usage: Usage | undefined): string {
-  if (!usage) return '';
-  const parts = [];
-  if (usage.inputTokens !== undefined) parts.push(`${COUNT.format(usage.inputTokens)} in`);
-  if (usage.outputTokens !== undefined) parts.push(`${COUNT.format(usage.outputTokens)} out`);
-  if (usage.reasoningTokens) parts.push(`${COUNT.format(usage.reasoningTokens)} reasoning`);
-  return parts.length ? `${parts.join(' · ')} tokens` : '';
-}
-
-/** Everything but the texts (compared as strings) that changes how a message looks. */
-function versionOf(m: ChatMessage): string {
-  return `${m.status ?? ''}|${m.error?.kind ?? ''}|${m.error?.message ?? ''}|${m.error?.action ?? ''}|${usageText(m.usage)}|${m.attachments?.length ?? 0}`;
-}
-
-/** One rendered message; its DOM is only rebuilt when its content changed. */
-class MessageView {
-  readonly el: HTMLElement;
-  private readonly body: HTMLElement;
-  private readonly reasoning: HTMLDetailsElement;
-  private readonly reasoningState: HTMLElement;
-  private readonly reasoningBody: HTMLElement;
-  private readonly attachments: HTMLElement;
-  private readonly footer: HTMLElement;
-  private live?: { text: StreamingMarkdown; reasoning: StreamingMarkdown; dirty: boolean };
-  private editor?: HTMLElement;
-  private version = '';
-  private renderedText = '';
-  private renderedReasoning = '';
-  /** Markdown not rendered yet (plain text shown): set for replies far from the end of a long chat. */
-  private deferred = false;
-  private rendered = false;
-
-  constructor(public message: ChatMessage, private readonly defer = false) {
-    const user = message.role === 'user';
-    this.el = h('article', { class: `message ${message.role}`, 'data-id': message.id, 'aria-label': user ? 'Your message' : 'Reply' });
-    const actions = h(
-      'span',
-      { class: 'message-actions', role: 'toolbar', 'aria-label': 'Message actions' },
-      iconButton('copy', user ? 'Copy message' : 'Copy reply', { 'data-msg-action': 'copy' }),
-      user ? iconButton('edit', 'Edit and resend', { 'data-msg-action': 'edit', class: 'when-idle' }) : null,
-      user ? null : iconButton('refresh', 'Regenerate reply', { 'data-msg-action': 'regenerate', class: 'when-idle when-last' }),
-      iconButton('trash', 'Delete message', { 'data-msg-action': 'delete', class: 'when-idle' }),
-    );
-    const who = h('span', { class: 'message-role' }, user ? 'You' : message.model || 'Assistant');
-    const header = h('div', { class: 'message-header' }, icon(user ? 'account' : 'sparkle'), who, actions);
-    this.reasoningState = h('span', { class: 'reasoning-state' });
-    this.reasoningBody = h('div', { class: 'reasoning-body markdown' });
-    this.reasoning = h('details', { class: 'reasoning', hidden: true }, h('summary', {}, 'Reasoning', this.reasoningState), this.reasoningBody);
-    this.attachments = h('div', { class: 'message-attachments', hidden: true });
-    this.body = h('div', { class: user ? 'message-body user-text' : 'message-body markdown' });
-    this.footer = h('div', { class: 'message-footer' });
-    this.el.append(header, this.reasoning, this.attachments, this.body, this.footer);
-    this.update(message);
-  }
-
-  update(message: ChatMessage): void {
-    this.message = message;
-    const version = versionOf(message);
-    const sameText = message.text === this.renderedText && (message.reasoning ?? '') === this.renderedReasoning;
-    if (version === this.version && sameText && !this.live && this.version) return;
-    this.version = version;
-    this.renderedText = message.text;
-    this.renderedReasoning = message.reasoning ?? '';
-    // A reply that just finished streaming keeps its streamed DOM (and any selection in it).
-    const ended = !!this.live && message.status !== 'streaming';
-    if (ended) this.endLive(message);
-    if (!this.live && !ended) {
-      this.reasoning.hidden = !message.reasoning;
-      this.reasoningState.textContent = '';
-      if (message.role === 'user') {
-        if (!this.editor) this.body.textContent = message.text;
-      } else if (this.defer && !this.rendered) {
-        // Plain text until the message nears the viewport (MessageList renders it then): cheap, and find works.
-        this.deferred = true;
-        this.body.textContent = message.text;
-        this.reasoningBody.textContent = message.reasoning ?? '';
-      } else this.renderMarkdown(message);
-    }
-    this.renderAttachments(message);
-    this.renderFooter(message);
-  }
-
-  private renderMarkdown(message: ChatMessage): void {
-    this.rendered = true;
-    this.deferred = false;
-    this.body.innerHTML = renderMarkdown(message.text);
-    if (message.reasoning) this.reasoningBody.innerHTML = renderMarkdown(message.reasoning);
-  }
-
-  /** Renders a deferred reply's markdown; true if there was anything to do. */
-  renderDeferred(): boolean {
-    if (!this.deferred || this.live || this.editor) return false;
-    this.renderMarkdown(this.message);
-    return true;
-  }
-
-  private renderAttachments(message: ChatMessage): void {
-    const list = message.attachments ?? [];
-    this.attachments.hidden = list.length === 0;
-    this.attachments.replaceChildren(
-      ...list.map((a) =>
-        h('span', { class: 'attachment-chip static', title: a.source }, icon(a.kind === 'image' ? 'file-media' : 'file'), h('span', { class: 'chip-name' }, a.name), h('span', { class: 'chip-size' }, humanSize(a.size))),
-      ),
-    );
-  }
-
-  private renderFooter(message: ChatMessage): void {
-    this.el.dataset.status = message.status ?? 'done';
-    this.footer.replaceChildren();
-    const status = message.status && STATUS_LABEL[message.status];
-    if (status) this.footer.append(h('span', { class: `status-badge ${message.status}` }, status));
-    if (message.error) {
-      const error = h('div', { class: 'message-error', role: 'alert', 'data-kind': message.error.kind }, icon('error'), h('span', { class: 'error-text' }, message.error.message));
-      const action = message.error.action;
-      if (action) {
-        const { text, icon: iconName, title } = ERROR_ACTION_LABEL[action];
-        error.append(textButton(text, { class: 'link-button', 'data-action': action, title, 'data-provider': message.provider }, iconName));
-        if (action === 'set-key') error.append(textButton('Open key settings', { class: 'link-button', 'data-action': 'open-keys', 'data-provider': message.provider }, 'settings'));
-      }
-      this.footer.append(error);
-    }
-    const usage = usageText(message.usage);
-    if (usage) this.footer.append(h('span', { class: 'usage', title: 'Tokens used by this reply' }, usage));
-  }
-
-  // ---- inline editing of a user message ----
-
-  get editing(): boolean {
-    return !!this.editor;
-  }
-
-  startEdit(onSubmit: (text: string) => void): void {
-    if (this.message.role !== 'user') return;
-    if (this.editor) {
-      this.editor.querySelector('textarea')?.focus();
-      return;
-    }
-    const textarea = h('textarea', { class: 'edit-input', rows: Math.min(12, Math.max(2, this.message.text.split('\n').length)), 'aria-label': 'Edit message' });
-    textarea.value = this.message.text;
-    const save = textButton('Save & resend', { class: 'primary', 'data-edit': 'save' }, 'send');
-    const cancel = textButton('Cancel', { class: 'secondary', 'data-edit': 'cancel' });
-    const submit = () => {
-      const text = textarea.value;
-      if (!text.trim()) return;
-      this.stopEdit();
-      onSubmit(text);
-    };
-    save.addEventListener('click', submit);
-    cancel.addEventListener('click', () => this.stopEdit());
-    textarea.addEventListener('keydown', (e) => {
-      if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
-        e.preventDefault();
-        submit();
-      } else if (e.key === 'Escape') {
-        e.preventDefault();
-        e.stopPropagation();
-        this.stopEdit();
-      }
-    });
-    this.editor = h('div', { class: 'message-editor' }, textarea, h('div', { class: 'editor-actions' }, h('span', { class: 'hint' }, 'Enter to resend · Esc to cancel · later messages are replaced'), save, cancel));
-    this.body.replaceChildren(this.editor);
-    this.el.classList.add('editing');
-    textarea.focus();
-    textarea.setSelectionRange(textarea.value.length, textarea.value.length);
-  }
-
-  stopEdit(): void {
-    if (!this.editor) return;
-    const hadFocus = this.editor.contains(document.activeElement);
-    this.editor = undefined;
-    this.el.classList.remove('editing');
-    this.body.textContent = this.message.text;
-    if (hadFocus) document.getElementById('prompt')?.focus();
-  }
-
-  // ---- streaming ----
-
-  /** Starts rendering a reply as it streams. */
-  beginLive(text = '', reasoning = ''): void {
-    this.deferred = false;
-    this.rendered = true;
-    this.body.replaceChildren();
-    this.reasoningBody.replaceChildren();
-    this.live = { text: new StreamingMarkdown(this.body), reasoning: new StreamingMarkdown(this.reasoningBody), dirty: true };
-    this.live.text.append(text);
-    this.live.reasoning.append(reasoning);
-    this.reasoning.hidden = !reasoning;
-    this.el.dataset.status = 'streaming';
-    this.flushLive();
-  }
-
-  /** Applies one event; returns true when the DOM needs a (batched) flush. */
-  applyDelta(event: StreamEvent): boolean {
-    if (!this.live) return false;
-    switch (event.type) {
-      case 'text-delta':
-        this.live.text.append(event.text);
-        break;
-      case 'reasoning-delta':
-        this.live.reasoning.append(event.text);
-        if (this.reasoning.hidden) {
-          this.reasoning.hidden = false;
-          this.reasoningState.textContent = ' (thinking…)';
-        }
-        break;
-      case 'status':
-        this.footer.replaceChildren(h('span', { class: 'stream-status', role: 'status' }, icon('loading', 'codicon-modifier-spin'), event.text));
-        return false;
-      case 'usage':
-        this.message = { ...this.message, usage: { ...this.message.usage, ...event.usage } };
-        this.renderFooter({ ...this.message, status: 'streaming' });
-        return false;
-      case 'error':
-        this.message = { ...this.message, status: 'error', error: { kind: event.kind, message: event.message, action: event.action } };
-        this.renderFooter(this.message);
-        return false;
-      case 'finish': {
-        const status = event.reason === 'stopped' ? 'stopped' : event.reason === 'error' ? 'error' : event.reason === 'interrupted' ? 'interrupted' : 'done';
-        this.message = { ...this.message, status };
-        this.renderFooter(this.message);
-        this.reasoningState.textContent = '';
-        return true;
-      }
-      default:
-        return false;
-    }
-    if (this.reasoningState.textContent && event.type === 'text-delta') this.reasoningState.textContent = '';
-    // Text flows again: a "retrying in n s" status is over.
-    this.footer.querySelector('.stream-status')?.remove();
-    this.live.dirty = true;
-    return true;
-  }
-
-  flushLive(): void {
-    if (!this.live?.dirty) return;
-    this.live.dirty = false;
-    this.live.text.flush();
-    this.live.reasoning.flush();
-  }
-
-  private endLive(message: ChatMessage): void {
-    if (!this.live) return;
-    const { text, reasoning } = this.live;
-    this.live = undefined;
-    // The host's final text is authoritative; if it matches what streamed, keep the streamed DOM as it is.
-    if (text.value === message.text) text.flush(true);
-    else this.body.innerHTML = renderMarkdown(message.text);
-    if ((message.reasoning ?? '') === reasoning.value) reasoning.flush(true);
-    else this.reasoningBody.innerHTML = renderMarkdown(message.reasoning ?? '');
-    this.reasoning.hidden = !message.reasoning;
-    this.reasoningState.textContent = '';
-  }
-}
-
-// A long chat opens with only its last messages in the DOM; earlier ones are added, a batch at a time, as the
-// log is scrolled up to them. Of those, only replies near the end are rendered as markdown at once; the others
-// show their plain text until they come within a few screens of view.
-const OPEN_WITH = 40;
-const ADD_PER_BATCH = 20;
-const RENDER_AT_ONCE = 4;
-const NEAR = '2500px 0px';
+/** Screens rendered ahead of each edge of the visible part, and beyond which rendered messages are dropped. */
+const RENDER_AHEAD = 0.5;
+const KEEP = 1.5;
+/** Main-thread time one update may spend rendering messages that are not visible yet (the rest waits a frame). */
+const AHEAD_BUDGET_MS = 4;
+/** Screens beyond the rendered ones whose markdown is rendered to HTML in idle time, so showing them is cheap. */
+const PRERENDER_AHEAD = 4;
 
 /** The message log: keyed by message id, deltas batched into one DOM update per animation frame. */
 export class MessageList {
+  private messages: ChatMessage[] = [];
+  private readonly indexOf = new Map<string, number>();
+  /** Views in the DOM, plus detached ones kept while off screen because they hold state (a live reply, an editor). */
   private readonly views = new Map<string, MessageView>();
+  private readonly measured = new Map<string, { height: number; shape: string }>();
+  private readonly estimates = new Map<string, { height: number; shape: string }>();
+  private sizes: number[] = [];
+  private offsets: number[] = [0];
+  private offsetsStale = false;
+  /** The messages in the DOM: indices [first, end). */
+  private first = 0;
+  private end = 0;
+  private readonly above = spacer();
+  private readonly below = spacer();
+  private readonly resizes = new ResizeObserver((entries) => this.resized(entries));
+  private width = 0;
+  private paddingTop?: number;
   private liveView?: MessageView;
-  private order: string[] = [];
   private frame = 0;
-  /** Leading messages of the chat not in the DOM yet, and the element above the first shown one. */
-  private head: ChatMessage[] = [];
-  private readonly sentinel = Object.assign(document.createElement('div'), { className: 'log-more' });
-  private nearby?: IntersectionObserver;
+  private updateFrame = 0;
+  private prerendering = 0;
 
-  constructor(readonly el: HTMLElement, private readonly onFrame: () => void) {}
-
-  /** Watches deferred replies and the sentinel; renders what comes near the visible part, one reply per frame. */
-  private watch(el: Element): void {
-    this.nearby ??= new IntersectionObserver(
-      (entries) => {
-        let budget = 1;
-        for (const entry of entries) {
-          if (!entry.isIntersecting) continue;
-          const target = entry.target as HTMLElement;
-          this.nearby!.unobserve(target);
-          if (budget <= 0) this.nearby!.observe(target); // reported again next frame
-          else if (target === this.sentinel) this.showEarlier();
-          else if (this.views.get(target.dataset.id ?? '')?.renderDeferred()) budget--;
-        }
-      },
-      { root: this.el, rootMargin: NEAR },
-    );
-    this.nearby.observe(el);
-  }
-
-  private showEarlier(): void {
-    const batch = this.head.splice(-ADD_PER_BATCH);
-    const fragment = document.createDocumentFragment();
-    for (const message of batch) fragment.append(this.createView(message, true).el);
-    this.sentinel.after(fragment);
-    if (this.head.length) this.watch(this.sentinel);
-    else this.sentinel.remove();
-  }
-
-  private createView(message: ChatMessage, defer: boolean): MessageView {
-    const view = new MessageView(message, defer);
-    this.views.set(message.id, view);
-    if (defer && message.role === 'assistant') this.watch(view.el);
-    return view;
+  constructor(readonly el: HTMLElement, private readonly onFrame: () => void) {
+    el.append(this.above, this.below);
+    this.resizes.observe(el);
+    el.addEventListener('scroll', () => this.update(), { passive: true });
   }
 
   setMessages(messages: ChatMessage[]): void {
-    this.order = messages.map((m) => m.id);
-    const keep = new Set(this.order);
+    const previousLength = this.messages.length;
+    const hadTail = this.end === previousLength;
+    this.messages = messages;
+    this.indexOf.clear();
+    messages.forEach((m, i) => this.indexOf.set(m.id, i));
+    for (const cache of [this.measured, this.estimates]) for (const id of cache.keys()) if (!this.indexOf.has(id)) cache.delete(id);
+    // Views of messages still in the chat are updated in place; where they now sit decides what stays rendered.
+    let first = Infinity;
+    let end = -Infinity;
     for (const [id, view] of this.views) {
-      if (!keep.has(id)) {
-        this.nearby?.unobserve(view.el);
-        view.el.remove();
-        this.views.delete(id);
+      const index = this.indexOf.get(id);
+      if (index === undefined) {
+        this.drop(view);
+        continue;
+      }
+      view.update(messages[index]);
+      if (view.el.isConnected) {
+        first = Math.min(first, index);
+        end = Math.max(end, index + 1);
       }
     }
-    const opening = this.views.size === 0;
-    if (opening) this.head = messages.slice(0, Math.max(0, messages.length - OPEN_WITH));
-    else if (this.head.length) {
-      // Still hidden: the leading messages not shown yet (with their current content).
-      const byId = new Map(messages.map((m) => [m.id, m]));
-      this.head = this.head.flatMap((m) => byId.get(m.id) ?? []);
+    if (this.liveView && !this.indexOf.has(this.liveView.message.id)) this.liveView = undefined;
+    this.sizes = messages.map((m) => this.sizeOf(m));
+    this.offsetsStale = true;
+    const n = messages.length;
+    if (first === Infinity || previousLength === 0) {
+      // A chat opening: render its end, where it opens scrolled to (the scroll that follows updates the rest).
+      this.render(n ? this.indexAt(this.offsetsNow()[n] - this.viewport()) : 0, n);
+      this.scheduleUpdate();
+      return;
     }
-    const hidden = new Set(this.head.map((m) => m.id));
-    // Opening a chat: build the log off-document and insert it once.
-    const fill = this.el.childElementCount === 0 ? document.createDocumentFragment() : undefined;
-    if (this.head.length) {
-      if (fill) fill.append(this.sentinel);
-      else if (this.el.firstElementChild !== this.sentinel) this.el.prepend(this.sentinel);
-      this.watch(this.sentinel);
-    } else this.sentinel.remove();
-    let previous: Element | null = this.head.length ? this.sentinel : null;
-    const renderFrom = messages.length - RENDER_AT_ONCE;
-    for (const [index, message] of messages.entries()) {
-      if (hidden.has(message.id)) continue;
-      let view = this.views.get(message.id);
-      if (!view) view = this.createView(message, opening && index < renderFrom);
-      else view.update(message);
-      if (fill) fill.append(view.el);
-      else {
-        const expectedNext: Element | null = previous ? previous.nextElementSibling : this.el.firstElementChild;
-        if (expectedNext !== view.el) {
-          if (previous) previous.after(view.el);
-          else this.el.prepend(view.el);
-        }
-      }
-      view.el.classList.toggle('is-last', message === messages.at(-1));
-      previous = view.el;
-    }
-    if (fill) this.el.append(fill);
-    if (this.liveView && !keep.has(this.liveView.message.id)) this.liveView = undefined;
+    this.render(first, hadTail ? n : end); // new messages at the end show at once
+    this.update();
   }
 
   get(messageId: string): ChatMessage | undefined {
-    return this.views.get(messageId)?.message ?? this.head.find((m) => m.id === messageId);
+    const index = this.indexOf.get(messageId);
+    return this.views.get(messageId)?.message ?? (index === undefined ? undefined : this.messages[index]);
+  }
+
+  lastUserMessageId(): string | undefined {
+    return this.messages.findLast((m) => m.role === 'user')?.id;
   }
 
   startLive(messageId: string, text = '', reasoning = ''): void {
-    const view = this.views.get(messageId);
+    const view = this.viewFor(messageId);
     if (!view) return;
     this.liveView = view;
     view.beginLive(text, reasoning);
@@ -391,14 +102,14 @@ export class MessageList {
   }
 
   edit(messageId: string, onSubmit: (text: string) => void): boolean {
-    const view = this.views.get(messageId);
-    if (!view || view.message.role !== 'user') return false;
-    view.startEdit(onSubmit);
+    const index = this.indexOf.get(messageId);
+    if (index === undefined || this.messages[index].role !== 'user') return false;
+    if (index < this.first || index >= this.end) {
+      this.el.scrollTop = this.top() + this.offsetsNow()[index] - this.viewport() / 3;
+      this.update(index);
+    }
+    this.views.get(messageId)!.startEdit(onSubmit);
     return true;
-  }
-
-  lastUserMessageId(): string | undefined {
-    return this.order.findLast((id) => this.get(id)?.role === 'user');
   }
 
   private schedule(): void {
@@ -417,13 +128,237 @@ export class MessageList {
     this.liveView?.flushLive();
   }
 
-  clear(): void {
-    this.flushNow();
-    this.nearby?.disconnect();
-    this.head = [];
-    this.views.clear();
-    this.order = [];
-    this.liveView = undefined;
-    this.el.replaceChildren();
+  // ---- virtualization ----
+
+  /**
+   * Brings the rendered range in line with the scroll position: everything visible (and message `include`) is
+   * rendered now; messages ahead of the visible part as far as the time budget allows, the rest in later frames.
+   */
+  private update(include?: number): void {
+    cancelAnimationFrame(this.updateFrame);
+    this.updateFrame = 0;
+    const n = this.messages.length;
+    if (!n) return;
+    const viewport = this.viewport();
+    const top = this.el.scrollTop - this.top();
+    const bottom = top + viewport;
+    let visibleFirst = this.indexAt(top);
+    let visibleEnd = this.indexAt(bottom) + 1;
+    if (include !== undefined) {
+      visibleFirst = Math.min(visibleFirst, include);
+      visibleEnd = Math.max(visibleEnd, include + 1);
+    }
+    const wantFirst = Math.min(visibleFirst, this.indexAt(top - RENDER_AHEAD * viewport));
+    const wantEnd = Math.max(visibleEnd, this.indexAt(bottom + RENDER_AHEAD * viewport) + 1);
+    let first: number;
+    let end: number;
+    if (this.end <= visibleFirst || this.first >= visibleEnd) {
+      // Nothing rendered is visible any more (a jump): start again from what is.
+      first = visibleFirst;
+      end = visibleEnd;
+    } else {
+      first = Math.min(Math.max(this.first, this.indexAt(top - KEEP * viewport)), visibleFirst);
+      end = Math.max(Math.min(this.end, this.indexAt(bottom + KEEP * viewport) + 1), visibleEnd);
+    }
+    if (first !== this.first || end !== this.end) this.render(first, end);
+    const deadline = performance.now() + AHEAD_BUDGET_MS;
+    while ((this.first > wantFirst || this.end < wantEnd) && performance.now() < deadline) {
+      if (this.end < wantEnd) this.mount(this.end, this.below);
+      if (this.first > wantFirst && performance.now() < deadline) this.mount(this.first - 1, this.above);
+    }
+    this.placeSpacers();
+    if (this.first > wantFirst || this.end < wantEnd) this.scheduleUpdate();
+    this.prerendering ||= requestIdleCallback((deadline) => this.prerender(deadline));
   }
+
+  /** In idle time, renders the markdown of replies near the rendered range, nearest first, both ways. */
+  private prerender(deadline: IdleDeadline): void {
+    this.prerendering = 0;
+    const offsets = this.offsetsNow();
+    const reach = PRERENDER_AHEAD * this.viewport();
+    const lowest = this.indexAt(offsets[this.first] - reach);
+    const highest = this.indexAt(offsets[this.end] + reach);
+    for (let step = 1; this.first - step >= lowest || this.end - 1 + step <= highest; step++) {
+      for (const index of [this.end - 1 + step, this.first - step]) {
+        const message = this.messages[index];
+        if (index < lowest || index > highest || !message || message.role === 'user') continue;
+        if (deadline.timeRemaining() < 4) {
+          this.prerendering = requestIdleCallback((next) => this.prerender(next));
+          return;
+        }
+        prerenderMarkdown(message.text);
+        if (message.reasoning) prerenderMarkdown(message.reasoning);
+      }
+    }
+  }
+
+  private scheduleUpdate(): void {
+    this.updateFrame ||= requestAnimationFrame(() => {
+      this.updateFrame = 0;
+      this.update();
+    });
+  }
+
+  /** Makes [first, end) exactly the messages in the DOM, in order. */
+  private render(first: number, end: number): void {
+    for (const [id, view] of this.views) {
+      const index = this.indexOf.get(id)!;
+      if (index < first || index >= end) this.drop(view);
+    }
+    let previous: Element = this.above;
+    for (let index = first; index < end; index++) {
+      const view = this.viewAt(index);
+      if (!view.el.isConnected) this.resizes.observe(view.el);
+      if (previous.nextElementSibling !== view.el) previous.after(view.el);
+      previous = view.el;
+    }
+    this.first = first;
+    this.end = end;
+    this.placeSpacers();
+  }
+
+  /** Renders the message at `index`, just past one end of the rendered range (`edge` is that end's spacer). */
+  private mount(index: number, edge: HTMLElement): void {
+    const view = this.viewAt(index);
+    if (edge === this.above) {
+      edge.after(view.el);
+      this.first = index;
+    } else {
+      edge.before(view.el);
+      this.end = index + 1;
+    }
+    this.resizes.observe(view.el);
+  }
+
+  /** Takes a view out of the DOM; forgets it unless it holds state the message does not (live reply, editor). */
+  private drop(view: MessageView): void {
+    if (view.el.isConnected) {
+      this.resizes.unobserve(view.el);
+      view.el.remove();
+    }
+    const id = view.message.id;
+    if ((view.streaming || view.editing) && this.indexOf.has(id)) return;
+    this.views.delete(id);
+  }
+
+  private viewAt(index: number): MessageView {
+    const message = this.messages[index];
+    let view = this.views.get(message.id);
+    if (!view) {
+      view = new MessageView(message);
+      this.views.set(message.id, view);
+    }
+    view.el.classList.toggle('is-last', index === this.messages.length - 1);
+    return view;
+  }
+
+  private viewFor(messageId: string): MessageView | undefined {
+    const index = this.indexOf.get(messageId);
+    return index === undefined ? undefined : this.viewAt(index);
+  }
+
+  private placeSpacers(): void {
+    const offsets = this.offsetsNow();
+    this.above.style.height = `${offsets[this.first]}px`;
+    this.below.style.height = `${offsets[this.messages.length] - offsets[this.end]}px`;
+  }
+
+  private resized(entries: ResizeObserverEntry[]): void {
+    const box = entries.find((entry) => entry.target === this.el)?.contentBoxSize[0];
+    let changed = !!box; // a taller log shows more messages
+    const width = box?.inlineSize;
+    if (width !== undefined && Math.abs(width - this.width) >= 1) {
+      this.width = width;
+      // Heights measured at another width are wrong now; rendered messages report their new ones below.
+      this.measured.clear();
+      this.sizes = this.messages.map((m) => this.sizeOf(m));
+      this.offsetsStale = changed = true;
+    }
+    for (const entry of entries) {
+      const el = entry.target as HTMLElement;
+      const index = this.indexOf.get(el.dataset.id ?? '');
+      if (!el.isConnected || index === undefined) continue;
+      const height = entry.borderBoxSize[0].blockSize;
+      this.measured.set(this.messages[index].id, { height, shape: shapeOf(this.messages[index]) });
+      if (this.sizes[index] !== height) {
+        this.sizes[index] = height;
+        this.offsetsStale = changed = true;
+      }
+    }
+    // Changing the DOM here would lay it out again before this frame's paint: let the next frame do it.
+    if (changed) this.scheduleUpdate();
+  }
+
+  private sizeOf(message: ChatMessage): number {
+    const shape = shapeOf(message);
+    const measured = this.measured.get(message.id);
+    if (measured?.shape === shape) return measured.height;
+    const estimate = this.estimates.get(message.id);
+    const width = this.width || 400;
+    const key = `${shape}|${width}`;
+    if (estimate?.shape === key) return estimate.height;
+    const height = estimateHeight(message, width);
+    this.estimates.set(message.id, { height, shape: key });
+    return height;
+  }
+
+  private offsetsNow(): number[] {
+    if (this.offsetsStale) {
+      const offsets = new Array<number>(this.sizes.length + 1);
+      offsets[0] = 0;
+      for (let i = 0; i < this.sizes.length; i++) offsets[i + 1] = offsets[i] + this.sizes[i];
+      this.offsets = offsets;
+      this.offsetsStale = false;
+    }
+    return this.offsets;
+  }
+
+  /** The message at height `y` of the list (clamped to the first and last). */
+  private indexAt(y: number): number {
+    const offsets = this.offsetsNow();
+    let low = 0;
+    let high = this.messages.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (offsets[mid] <= y) low = mid;
+      else high = mid - 1;
+    }
+    return Math.max(0, low);
+  }
+
+  private viewport(): number {
+    return this.el.clientHeight || 600;
+  }
+
+  /** Where the list starts in the log's scroll coordinates (the log's top padding). */
+  private top(): number {
+    this.paddingTop ??= parseFloat(getComputedStyle(this.el).paddingTop) || 0;
+    return this.paddingTop;
+  }
+}
+
+function spacer(): HTMLElement {
+  const el = document.createElement('div');
+  el.className = 'log-spacer';
+  el.setAttribute('aria-hidden', 'true');
+  return el;
+}
+
+/** What, besides the width, a message's height depends on; a measured height is kept while this stays the same. */
+function shapeOf(m: ChatMessage): string {
+  return `${m.text.length}|${m.reasoning ? 1 : 0}|${m.status ?? ''}|${m.error?.message.length ?? -1}|${m.attachments?.length ?? 0}|${m.usage ? 1 : 0}`;
+}
+
+/** A height for a message never shown at this width: its text's lines wrapped at the width, plus its frame. */
+function estimateHeight(m: ChatMessage, width: number): number {
+  const charsPerLine = Math.max(16, Math.floor(width / 7));
+  let lines = 0;
+  let start = 0;
+  while (start <= m.text.length) {
+    let stop = m.text.indexOf('\n', start);
+    if (stop < 0) stop = m.text.length;
+    lines += Math.max(1, Math.ceil((stop - start) / charsPerLine));
+    start = stop + 1;
+  }
+  return 48 + lines * 20 + (m.reasoning ? 26 : 0) + (m.attachments?.length ? 30 : 0) + (m.error ? 40 : 0) + (m.usage || m.status ? 20 : 0);
 }

@@ -7,7 +7,7 @@ import type { Browser } from 'playwright-core';
 import { historyMessages } from '../fixtures';
 import { state, wire } from '../lib/messages';
 import { ROOT, log, median, percentile, round, type MeasureResult } from '../lib/util';
-import { metrics, openPage, profiled, withTaskStats } from '../lib/webview';
+import { metrics, openPage, profiled, traced, withTaskStats } from '../lib/webview';
 
 const DRIVER = readFileSync(path.join(ROOT, 'bench', 'page', 'driver.js'), 'utf8');
 
@@ -19,7 +19,7 @@ export interface HistoryOptions {
   /** Scroll frames upwards from the end (then a quarter of that downwards from the top), and pixels per frame. */
   scrollFrames?: number;
   scrollPx?: number;
-  /** Diagnostics: write V8 CPU profiles of opening and of scrolling (first run) to <profile>-open/-scroll.cpuprofile. */
+  /** Diagnostics: write a V8 CPU profile of opening and a Chromium trace of scrolling (first run) to <profile>-open.cpuprofile and <profile>-scroll.json. */
   profile?: string;
 }
 
@@ -67,7 +67,7 @@ export async function historyBench(opts: HistoryOptions): Promise<MeasureResult>
       const scrollIt = () => page.evaluate(([frames, px]) => (window as any).__benchDriver.scrollThrough(frames, px), [opts.scrollFrames ?? 400, opts.scrollPx ?? 120]);
       let frameCpu: number[] = [];
       let scroll;
-      if (opts.profile && i === 0) scroll = await profiled(cdp, `${opts.profile}-scroll.cpuprofile`, scrollIt);
+      if (opts.profile && i === 0) scroll = await traced(cdp, `${opts.profile}-scroll.json`, scrollIt);
       else ({ result: scroll, stats: { frameCpuMs: frameCpu } } = await withTaskStats(cdp, scrollIt));
       const errors: string[] = await page.evaluate(() => (window as any).__errors);
       if (errors.length) throw new Error(`history: page errors: ${errors.join('; ')}`);

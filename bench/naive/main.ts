@@ -1,10 +1,10 @@
 // The NAIVE renderer the render bench compares against: what most chat panels do. It receives the same
 // protocol messages as the real panel (validated with the same schema), keeps the accumulated text, and on
 // every batch (one per animation frame, like the real panel) re-parses the FULL text with the same markdown
-// pipeline (marked + highlight.js subset + DOMPurify, via webview/markdown.ts's renderMarkdown) and replaces
-// the message's innerHTML.
+// pipeline (marked + highlight.js subset + DOMPurify, via webview/markdown.ts's markdownHtml, uncached) and
+// replaces the message's innerHTML.
 import { parseHostMessage } from '../../src/protocol';
-import { renderMarkdown } from '../../webview/markdown';
+import { markdownHtml } from '../../webview/markdown';
 
 const app = document.getElementById('app')!;
 app.innerHTML = `<div class="log-wrap"><main id="log" class="log" role="log"><article class="message assistant" data-status="streaming"><div class="message-body markdown"></div></article></main></div><footer class="composer"><textarea id="prompt" rows="2"></textarea></footer>`;
@@ -16,7 +16,7 @@ let frame = 0;
 
 function render(): void {
   frame = 0;
-  body.innerHTML = renderMarkdown(text);
+  body.innerHTML = markdownHtml(text);
 }
 
 window.addEventListener('message', (event: MessageEvent) => {
