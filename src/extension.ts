@@ -38,6 +38,7 @@ export function activate(context: vscode.ExtensionContext): ParleyApi {
     try {
       await read();
     } catch (err) {
+      log.warn(`Attach refused: ${(err as Error).message}`);
       void vscode.window.showErrorMessage(`Parley: ${(err as Error).message}`);
     }
   };

@@ -72,6 +72,8 @@ export const BUILT_IN_PROMPTS = [
 ];
 
 const PERSIST_INTERVAL_MS = 1000;
+/** Longest that streamed text waits for an earlier stream message's delivery to settle before it is sent anyway. */
+const MAX_HOLD_MS = 200;
 const DEFAULT_ATTACHMENT_POLICY: Omit<AttachmentPolicy, 'roots'> = {
   allowedTypes: ['text/*', 'application/json', 'image/png', 'image/jpeg', 'image/gif', 'image/webp'],
   maxBytes: 1024 * 1024,
@@ -364,10 +366,8 @@ export class ChatService {
       }
     }
     if (added.length) await this.addAttachments(chatId, added);
-    if (refused.length) {
-      for (const reason of refused) this.host.log(`Attachment refused: ${reason}`);
-      throw new ParleyError('attachment', refused.join(' '));
-    }
+    // The caller reports (and logs) the refusal once: as a notice in the panel, or as an error message.
+    if (refused.length) throw new ParleyError('attachment', refused.join(' '));
   }
 
   async addAttachments(chatId: string, attachments: Attachment[]): Promise<void> {
@@ -590,8 +590,10 @@ export class ChatService {
     // Flow control: while a stream message is still on its way to the webview, the next deltas are merged into
     // one event. A fast provider (thousands of deltas/s) then sends as many messages as the channel takes; a
     // slow one still sends each delta the moment it arrives. Order is kept: anything else flushes them first.
+    // A delivery that never settles holds merged text for MAX_HOLD_MS at most.
     let merged: Extract<StreamEvent, { type: 'text-delta' | 'reasoning-delta' }> | undefined;
     let inFlight = 0;
+    let holdTimer: NodeJS.Timeout | undefined;
     const post = (event: StreamEvent) => {
       const deliveries = this.emit(chat.id, request.requestId, seq++, event);
       if (!deliveries.length) return;
@@ -601,6 +603,8 @@ export class ChatService {
       });
     };
     const flush = () => {
+      clearTimeout(holdTimer);
+      holdTimer = undefined;
       const event = merged;
       merged = undefined;
       if (event) post(event);
@@ -617,6 +621,7 @@ export class ChatService {
         merged = { type: event.type, text: event.text };
       }
       if (inFlight === 0) flush();
+      else holdTimer ??= setTimeout(flush, MAX_HOLD_MS);
     };
     const definition = providerById(chat.config.provider) ?? providers[0];
     const settings = this.host.settings();

@@ -177,6 +177,52 @@ describe('ChatService (host logic with real storage and a Groq-format server)', 
     assert.deepEqual(commands, ['open:https://example.com/docs']);
   });
 
+  /** A webview whose postMessage settles when `settle` says (like VS Code's, which resolves once delivered). */
+  class SlowClient extends RecordingClient {
+    constructor(private readonly settle: (done: () => void) => void) {
+      super();
+    }
+    override post(message: Parameters<RecordingClient['post']>[0]) {
+      super.post(message);
+      return new Promise<boolean>((resolve) => this.settle(() => resolve(true)));
+    }
+  }
+
+  it('while a stream message is being delivered, later deltas are merged into one; nothing lost, order and seq kept', async () => {
+    const { service } = makeService({ GROQ_API_KEY: 'gsk_env_key_1234567890' });
+    const client = new SlowClient((done) => setTimeout(done, 15));
+    service.connect(client);
+    await service.handle(client, { type: 'ready' });
+    const chatId = client.state.chat.id;
+    const parts = Array.from({ length: 300 }, (_, i) => `w${i} `);
+    server.enqueue(chatStream(parts, { usage: { prompt_tokens: 5, completion_tokens: 300 } }));
+    await service.handle(client, { type: 'send', chatId, text: 'Hi' });
+    await service.idle(chatId);
+    const stream = client.messages.filter((m) => m.type === 'stream');
+    assert.deepEqual(stream.map((m) => (m.type === 'stream' ? m.seq : -1)), stream.map((_, i) => i), 'seq without gaps');
+    const types = client.events().map((e) => e.type);
+    assert.equal(types[0], 'start');
+    assert.deepEqual(types.slice(-2), ['usage', 'finish']);
+    const deltas = client.events().flatMap((e) => (e.type === 'text-delta' ? [e.text] : []));
+    assert.ok(deltas.length < parts.length / 3, `${deltas.length} text events for ${parts.length} deltas`);
+    assert.equal(deltas.join(''), parts.join(''));
+    assert.equal(client.state.chat.messages.at(-1)!.text, parts.join(''));
+  });
+
+  it('a delivery that never settles holds streamed text only briefly, not until the reply ends', async () => {
+    const { service } = makeService({ GROQ_API_KEY: 'gsk_env_key_1234567890' });
+    const client = new SlowClient(() => {});
+    service.connect(client);
+    await service.handle(client, { type: 'ready' });
+    const chatId = client.state.chat.id;
+    server.enqueue(chatStream(['one ', 'two ', 'three'], { delayMs: 700 }));
+    await service.handle(client, { type: 'send', chatId, text: 'Hi' });
+    await service.idle(chatId);
+    const deltas = client.events().flatMap((e) => (e.type === 'text-delta' ? [e.text] : []));
+    assert.deepEqual(deltas, ['one ', 'two ', 'three'], 'each sent before the next arrived');
+    assert.equal(client.events().at(-1)?.type, 'finish');
+  });
+
   it('history survives a restart; a reply that was streaming comes back marked interrupted', async () => {
     const first = makeService();
     const client = await ready(first.service);
