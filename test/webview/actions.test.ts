@@ -1,30 +1,16 @@
 // Per-message actions and the keyboard: copy, edit & resend, regenerate, delete; Enter, Shift+Enter, Esc, Up.
 import assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
 import { assistant, stateMessage, streamOf, text, user } from './fixtures';
-import { launchBrowser, openPanel, type Panel } from './harness';
+import { eachTestPanel, type Panel } from './harness';
 
 const HISTORY = [user('u1', 'First question'), assistant('a1', 'First answer'), user('u2', 'Second question'), assistant('a2', 'Second **answer**')];
 
 describe('webview: message actions and keyboard', function () {
-  let browser: Browser;
   let panel: Panel;
-
-  before(async () => {
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-  });
-  beforeEach(async () => {
-    panel = await openPanel(browser);
+  eachTestPanel(async (opened) => {
+    panel = opened;
     await panel.deliver(stateMessage({ messages: HISTORY }));
     await panel.clearPosted();
-  });
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await panel.screenshot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}`).catch(() => {});
-    assert.deepEqual(panel.errors, [], 'no page errors');
-    await panel.close();
   });
 
   const message = (id: string) => panel.page.locator(`article.message[data-id="${id}"]`);

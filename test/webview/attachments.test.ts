@@ -1,33 +1,19 @@
 // Attachments: paperclip, drag & drop of Explorer files (URIs to the host), pasted images (size-checked here),
 // chips with remove, and the send button disabled when an image goes to a model that cannot see.
 import assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
 import type { AttachmentInfo } from '../../src/protocol';
 import { stateMessage, VISION_CAPS } from './fixtures';
-import { launchBrowser, openPanel, type Panel } from './harness';
+import { eachTestPanel, type Panel } from './harness';
 
 const FILE: AttachmentInfo = { id: 'att-1', name: 'hello.ts', source: 'src/hello.ts', kind: 'text', mimeType: 'text/x-typescript', size: 1536 };
 const IMAGE: AttachmentInfo = { id: 'att-2', name: 'screenshot.png', source: 'pasted image', kind: 'image', mimeType: 'image/png', size: 2_500_000 };
 
 describe('webview: attachments', function () {
-  let browser: Browser;
   let panel: Panel;
-
-  before(async () => {
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-  });
-  beforeEach(async () => {
-    panel = await openPanel(browser);
+  eachTestPanel(async (opened) => {
+    panel = opened;
     await panel.deliver(stateMessage());
     await panel.clearPosted();
-  });
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await panel.screenshot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}`).catch(() => {});
-    assert.deepEqual(panel.errors, [], 'no page errors');
-    await panel.close();
   });
 
   it('asks the host for a file with the paperclip', async () => {

@@ -2,27 +2,16 @@
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { assistant, OTHER_CHAT_ID, stateMessage, user } from './fixtures';
-import { launchBrowser, openPanel, type Panel } from './harness';
+import { eachTestPanel, openPanel, type Panel } from './harness';
 
 describe('webview: chats', function () {
-  let browser: Browser;
   let panel: Panel;
-
-  before(async () => {
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-  });
-  beforeEach(async () => {
-    panel = await openPanel(browser);
+  let browser: Browser;
+  eachTestPanel(async (opened, launched) => {
+    panel = opened;
+    browser = launched;
     await panel.deliver(stateMessage({ messages: [user('u1', 'How do I debounce?'), assistant('a1', 'Like this.')] }));
     await panel.clearPosted();
-  });
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await panel.screenshot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}`).catch(() => {});
-    assert.deepEqual(panel.errors, [], 'no page errors');
-    await panel.close();
   });
 
   const list = () => panel.page.locator('nav#chat-list');

@@ -1,27 +1,13 @@
 // The configuration controls area: ranges from capabilities, disabled controls with their reasons, inline
 // validation (refused values are never sent), debounced setConfig, the show/hide toggle, provider and model.
 import assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
 import { DEMO_CAPS, GROQ_CAPS, stateMessage } from './fixtures';
-import { launchBrowser, openPanel, type Panel } from './harness';
+import { eachTestPanel, type Panel } from './harness';
 
 describe('webview: configuration controls', function () {
-  let browser: Browser;
   let panel: Panel;
-
-  before(async () => {
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-  });
-  beforeEach(async () => {
-    panel = await openPanel(browser);
-  });
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await panel.screenshot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}`).catch(() => {});
-    assert.deepEqual(panel.errors, [], 'no page errors');
-    await panel.close();
+  eachTestPanel((opened) => {
+    panel = opened;
   });
 
   /** The inner <input> of a vscode-textfield control. */

@@ -1,6 +1,7 @@
 // Loads the built webview (dist/webview) into headless Chromium the way VS Code does: the same CSP with a nonce,
 // codicon.css + main.css + main.js, a stand-in acquireVsCodeApi that records what the panel posts, and theme
 // variables of a dark and a light VS Code theme. Messages are JSON round-tripped both ways, like VS Code's.
+import assert from 'node:assert/strict';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer, type Server } from 'node:http';
@@ -238,4 +239,31 @@ export async function openPanel(browser: Browser, options: PanelOptions = {}): P
   // Fonts (codicons) must be in before screenshots and layout checks.
   await page.evaluate(() => document.fonts.ready);
   return panel;
+}
+
+/**
+ * The hooks of a webview test file: one browser per `describe`, a fresh panel per test (handed to `opened`, which
+ * may prepare it), a screenshot when a test fails, and no page errors allowed.
+ */
+export function eachTestPanel(opened: (panel: Panel, browser: Browser) => void | Promise<void>): void {
+  let browser: Browser;
+  let panel: Panel | undefined;
+  before(async () => {
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+  beforeEach(async () => {
+    panel = await openPanel(browser);
+    await opened(panel, browser);
+  });
+  afterEach(async function () {
+    if (!panel) return;
+    const current = panel;
+    panel = undefined;
+    if (this.currentTest?.state === 'failed') await current.screenshot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}`).catch(() => {});
+    await current.close();
+    assert.deepEqual(current.errors, [], 'no page errors');
+  });
 }

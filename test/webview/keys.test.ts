@@ -1,31 +1,17 @@
 // The keys area: where a key comes from, Save (setKey, field emptied at once, key never rendered), Clear.
 import assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
 import { stateMessage } from './fixtures';
-import { launchBrowser, openPanel, type Panel } from './harness';
+import { eachTestPanel, type Panel } from './harness';
 
 const SECRET = 'gsk_test_SECRET_0123456789abcdef';
 
 describe('webview: API keys area', function () {
-  let browser: Browser;
   let panel: Panel;
-
-  before(async () => {
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-  });
-  beforeEach(async () => {
-    panel = await openPanel(browser);
+  eachTestPanel(async (opened) => {
+    panel = opened;
     await panel.deliver(stateMessage());
     await panel.clearPosted();
     await panel.page.getByRole('button', { name: 'API keys' }).click();
-  });
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await panel.screenshot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}`).catch(() => {});
-    assert.deepEqual(panel.errors, [], 'no page errors');
-    await panel.close();
   });
 
   const row = (id: string) => panel.page.locator(`.key-row[data-provider="${id}"]`);

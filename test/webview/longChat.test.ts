@@ -2,10 +2,9 @@
 // user sees must not show that: no blank screen while scrolling, nothing jumping, editing and streaming work
 // on messages scrolled far away.
 import assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
 import type { ChatMessage } from '../../src/protocol';
 import { assistant, CODE_REPLY, stateMessage, streamOf, text, user } from './fixtures';
-import { launchBrowser, openPanel, type Panel } from './harness';
+import { eachTestPanel, type Panel } from './harness';
 
 /** 2,000 messages of uneven length: short questions, replies from one line to code blocks and long prose. */
 function longChat(pairs = 1000): ChatMessage[] {
@@ -19,22 +18,9 @@ function longChat(pairs = 1000): ChatMessage[] {
 }
 
 describe('webview: long chats', function () {
-  let browser: Browser;
   let panel: Panel;
-
-  before(async () => {
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-  });
-  beforeEach(async () => {
-    panel = await openPanel(browser);
-  });
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await panel.screenshot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}`).catch(() => {});
-    assert.deepEqual(panel.errors, [], 'no page errors');
-    await panel.close();
+  eachTestPanel((opened) => {
+    panel = opened;
   });
 
   const log = () => panel.page.locator('main#log');

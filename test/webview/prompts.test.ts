@@ -1,28 +1,14 @@
 // Prompts: chips on an empty chat, the `/` menu, and the {{variable}} form (built-ins left for the host).
 import assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
 import { assistant, PROMPTS, stateMessage, user } from './fixtures';
-import { launchBrowser, openPanel, type Panel } from './harness';
+import { eachTestPanel, type Panel } from './harness';
 
 describe('webview: prompts', function () {
-  let browser: Browser;
   let panel: Panel;
-
-  before(async () => {
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-  });
-  beforeEach(async () => {
-    panel = await openPanel(browser);
+  eachTestPanel(async (opened) => {
+    panel = opened;
     await panel.deliver(stateMessage());
     await panel.clearPosted();
-  });
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await panel.screenshot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}`).catch(() => {});
-    assert.deepEqual(panel.errors, [], 'no page errors');
-    await panel.close();
   });
 
   const prompt = () => panel.page.locator('textarea#prompt');

@@ -1,26 +1,12 @@
 // Rendering: markdown, code blocks, reasoning, streaming (batched, block-frozen), selection, scrolling.
 import assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
 import { assistant, chunks, CODE_REPLY, GROQ_CAPS, reasoning, stateMessage, streamOf, text, user } from './fixtures';
-import { launchBrowser, openPanel, type Panel } from './harness';
+import { eachTestPanel, type Panel } from './harness';
 
 describe('webview: messages and streaming', function () {
-  let browser: Browser;
   let panel: Panel;
-
-  before(async () => {
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-  });
-  beforeEach(async () => {
-    panel = await openPanel(browser);
-  });
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await panel.screenshot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}`).catch(() => {});
-    assert.deepEqual(panel.errors, [], 'no page errors');
-    await panel.close();
+  eachTestPanel((opened) => {
+    panel = opened;
   });
 
   it('renders markdown, highlighted code blocks with their buttons, and sanitizes HTML', async () => {
