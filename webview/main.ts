@@ -1,4 +1,4 @@
-import type { HostMessage, ProviderId } from '../src/protocol';
+import type { FinishReason, HostMessage, ProviderId } from '../src/protocol';
 import { Attachments } from './attachments';
 import { ChatList } from './chatList';
 import { ContextMeter } from './contextMeter';
@@ -52,7 +52,8 @@ app.innerHTML = `
   <div id="keys-slot"></div>
   <div id="banner" class="banner" role="note" hidden></div>
   <div class="log-wrap" id="log-wrap">
-    <main id="log" class="log" role="log" aria-live="polite" aria-label="Conversation"></main>
+    <main id="log" class="log" role="log" aria-live="off" aria-label="Conversation"></main>
+    <div id="announcer" class="visually-hidden" role="status"></div>
     <button id="jump-latest" type="button" class="jump-latest" hidden aria-label="Jump to latest"><span class="codicon codicon-arrow-down" aria-hidden="true"></span> Jump to latest</button>
   </div>
   <div id="notice" class="notice" role="status" hidden></div>
@@ -106,6 +107,30 @@ const prompts = new Prompts({ textarea: prompt, send: sendText, inputChanged });
 logWrap.prepend(prompts.emptyState);
 $('input-wrap').prepend(prompts.menu);
 $('composer').insertBefore(prompts.form, $('input-wrap'));
+
+// ---- screen readers ----
+// The log is not a live region: it is virtualized, so messages enter and leave its DOM as it scrolls. A reply
+// is announced here once it has finished (like VS Code's own chat), errors as they happen.
+
+const announcer = $('announcer');
+const ANNOUNCE_CHARS = 1000;
+function announce(text: string): void {
+  announcer.textContent = '';
+  // A new text node after a frame: read even when it repeats the last announcement.
+  requestAnimationFrame(() => (announcer.textContent = text.length > ANNOUNCE_CHARS ? `${text.slice(0, ANNOUNCE_CHARS)}…` : text));
+}
+const FINISHED: Record<FinishReason, string> = {
+  stop: 'Reply',
+  length: 'Reply cut off at the token limit',
+  'content-filter': "Reply stopped by the provider's content filter",
+  stopped: 'Reply stopped',
+  interrupted: 'Reply interrupted',
+  error: 'Reply failed',
+};
+function finishedText(reason: FinishReason): string {
+  const text = messages.liveText()?.replace(/\s+/g, ' ').trim();
+  return text ? `${FINISHED[reason]}: ${text}` : `${FINISHED[reason]}.`;
+}
 
 // ---- scrolling: follow the stream unless the user scrolled up ----
 
@@ -296,6 +321,8 @@ function handle(message: HostMessage): void {
         const message = state.chat.messages.find((m) => m.id === event.messageId);
         messages.startLive(event.messageId, message?.text ?? '', message?.reasoning ?? '');
       } else messages.applyDelta(event);
+      if (event.type === 'error') announce(`Reply failed: ${event.message}`);
+      else if (event.type === 'finish' && event.reason !== 'error') announce(finishedText(event.reason));
       return;
     }
     case 'notice':

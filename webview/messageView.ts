@@ -111,7 +111,7 @@ export class MessageView {
     const status = message.status && STATUS_LABEL[message.status];
     if (status) this.footer.append(h('span', { class: `status-badge ${message.status}` }, status));
     if (message.error) {
-      const error = h('div', { class: 'message-error', role: 'alert', 'data-kind': message.error.kind }, icon('error'), h('span', { class: 'error-text' }, message.error.message));
+      const error = h('div', { class: 'message-error', 'data-kind': message.error.kind }, icon('error'), h('span', { class: 'error-text' }, message.error.message));
       const action = message.error.action;
       if (action) {
         const { text, icon: iconName, title } = ERROR_ACTION_LABEL[action];
@@ -132,6 +132,11 @@ export class MessageView {
 
   get streaming(): boolean {
     return !!this.live;
+  }
+
+  /** The reply's text as shown (code blocks' labels included, markdown syntax not). */
+  get shownText(): string {
+    return this.body.textContent ?? '';
   }
 
   startEdit(onSubmit: (text: string) => void): void {

@@ -101,6 +101,12 @@ export class MessageList {
     if (this.liveView?.applyDelta(event)) this.schedule();
   }
 
+  /** The text of the reply streaming (or just finished), as rendered. */
+  liveText(): string | undefined {
+    this.flushNow();
+    return this.liveView?.shownText;
+  }
+
   edit(messageId: string, onSubmit: (text: string) => void): boolean {
     const index = this.indexOf.get(messageId);
     if (index === undefined || this.messages[index].role !== 'user') return false;

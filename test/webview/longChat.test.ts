@@ -69,6 +69,7 @@ describe('webview: long chats', function () {
       assert.ok(!ids.includes('blank'), `step ${step} down: ${ids.join(', ')}`);
     }
     assert.ok(most < 80, `at most ${most} messages in the DOM`);
+    assert.equal(await panel.page.locator('#announcer').textContent(), '', 'messages entering the DOM are not announced');
   });
 
   it('a jump to the top shows the first messages, and a jump back shows the last', async () => {

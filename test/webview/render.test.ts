@@ -265,6 +265,19 @@ describe('webview: messages and streaming', function () {
     assert.equal(await atBottom(), true, 'follows again');
   });
 
+  it('announces a finished reply (its text as shown) and a failed one to screen readers', async () => {
+    await panel.deliver(stateMessage({ messages: [user('u1', 'Hi'), assistant('a1', '', { status: 'streaming' })], activeRequest: 'r1' }));
+    const announcer = panel.page.locator('#announcer');
+    await panel.deliver(...streamOf('r1', [{ type: 'start', messageId: 'a1', provider: 'groq', model: 'm' }, text('It **waits** until '), text('calls stop.')]));
+    assert.equal(await announcer.textContent(), '', 'nothing while it streams');
+    await panel.deliver(...streamOf('r1', [{ type: 'finish', reason: 'stop' }], 3));
+    assert.equal(await announcer.textContent(), 'Reply: It waits until calls stop.');
+
+    await panel.deliver(stateMessage({ messages: [user('u1', 'Hi'), assistant('a1', 'It **waits** until calls stop.'), user('u2', 'More'), assistant('a2', '', { status: 'streaming' })], activeRequest: 'r2' }));
+    await panel.deliver(...streamOf('r2', [{ type: 'start', messageId: 'a2', provider: 'groq', model: 'm' }, text('Partial'), { type: 'error', kind: 'rate-limit', message: 'Groq is rate limiting this key.', action: 'retry' }, { type: 'finish', reason: 'error' }]));
+    assert.equal(await announcer.textContent(), 'Reply failed: Groq is rate limiting this key.');
+  });
+
   it('posts ready first, shows host notices, and ignores malformed host messages', async () => {
     assert.equal((await panel.posted())[0].type, 'ready');
     await panel.deliver(stateMessage());
