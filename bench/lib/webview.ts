@@ -1,45 +1,28 @@
-// The built webview in headless Chromium, loaded the way VS Code loads it (same CSP with a nonce, codicon.css +
-// main.css + main.js, a stand-in acquireVsCodeApi), like test/webview/harness.ts. Its own small server so the
+// The built webview in headless Chromium, loaded the way VS Code loads it (the host's own HTML and CSP, codicon.css
+// + main.css + main.js, a stand-in acquireVsCodeApi), like test/webview/harness.ts. Its own small server so the
 // bench also serves its naive renderer, and it serves the bench's snapshot of dist/webview (lib/dist.ts).
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
+import { webviewHtml } from '../../src/host/webviewHtml';
 import { ROOT } from './util';
 
 const THEMES = path.join(ROOT, 'test', 'webview', 'themes');
 const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf', '.html': 'text/html' };
 
+/** The host's own HTML and CSP (src/host/webviewHtml.ts), dark theme, with `script` as the bundle. */
 function pageHtml(origin: string, script: string): string {
-  const nonce = randomBytes(16).toString('base64');
-  const csp = [
-    "default-src 'none'",
-    `script-src 'nonce-${nonce}'`,
-    `style-src ${origin} 'nonce-${nonce}'`,
-    `font-src ${origin}`,
-    `img-src ${origin} data:`,
-    "base-uri 'none'",
-    "form-action 'none'",
-  ].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${origin}/theme/vscode-defaults.css">
-<link rel="stylesheet" href="${origin}/theme/dark.css">
-<link rel="stylesheet" href="${origin}/dist/codicon.css">
-<link rel="stylesheet" href="${origin}/dist/main.css">
-<title>Parley bench</title>
-</head>
-<body class="vscode-dark" data-vscode-theme-kind="vscode-dark">
-<div id="app" data-nonce="${nonce}"></div>
-<script nonce="${nonce}" src="${origin}${script}"></script>
-</body>
-</html>`;
+  const html = webviewHtml(
+    {
+      cspSource: origin,
+      script: `${origin}${script}`,
+      styles: [`${origin}/theme/vscode-defaults.css`, `${origin}/theme/dark.css`, `${origin}/dist/codicon.css`, `${origin}/dist/main.css`],
+    },
+    'Parley bench',
+  );
+  return html.replace('<body>', '<body class="vscode-dark" data-vscode-theme-kind="vscode-dark">');
 }
 
 export interface PageServer {

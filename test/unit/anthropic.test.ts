@@ -3,16 +3,12 @@ import { anthropic, DEFAULT_MAX_TOKENS } from '../../src/providers/anthropic';
 import { classifyError } from '../../src/providers/errors';
 import { anthropicError, anthropicModelList, errorEvent, event, messageEvents, messageStream } from '../fakes/anthropicFormat';
 import { FakeServer } from '../fakes/server';
-import { collect, configFor } from './helpers';
+import { collect, configFor, serveDuring } from './helpers';
 
 describe('Anthropic adapter (@anthropic-ai/sdk against a Messages-API-format server)', () => {
   const server = new FakeServer('anthropic');
   let baseUrl: string;
-  before(async () => {
-    baseUrl = await server.start();
-  });
-  after(() => server.stop());
-  beforeEach(() => server.reset());
+  serveDuring(server, (url) => (baseUrl = url));
 
   const turns = [
     { role: 'user' as const, text: 'Hi' },

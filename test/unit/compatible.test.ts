@@ -4,16 +4,12 @@ import { classifyError } from '../../src/providers/errors';
 import { providers } from '../../src/providers/registry';
 import { apiError, chatChunks, chatCompletion, chatStream, modelList } from '../fakes/openaiFormat';
 import { FakeServer } from '../fakes/server';
-import { collect, configFor } from './helpers';
+import { collect, configFor, serveDuring } from './helpers';
 
 describe('OpenAI-compatible presets (openai SDK against OpenAI-format servers)', () => {
   const server = new FakeServer('compatible');
   let baseUrl: string;
-  before(async () => {
-    baseUrl = `${await server.start()}/v1`;
-  });
-  after(() => server.stop());
-  beforeEach(() => server.reset());
+  serveDuring(server, (url) => (baseUrl = `${url}/v1`));
 
   const turns = [
     { role: 'user' as const, text: 'Hi' },

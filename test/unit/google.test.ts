@@ -3,16 +3,12 @@ import { classifyError } from '../../src/providers/errors';
 import { google } from '../../src/providers/google';
 import { frame, geminiChunks, geminiError, geminiModelList, geminiStream, retryInfo } from '../fakes/geminiFormat';
 import { FakeServer } from '../fakes/server';
-import { collect, configFor } from './helpers';
+import { collect, configFor, serveDuring } from './helpers';
 
 describe('Google adapter (@google/genai against a Gemini-API-format server)', () => {
   const server = new FakeServer('gemini');
   let baseUrl: string;
-  before(async () => {
-    baseUrl = await server.start();
-  });
-  after(() => server.stop());
-  beforeEach(() => server.reset());
+  serveDuring(server, (url) => (baseUrl = url));
 
   const turns = [
     { role: 'user' as const, text: 'Hi' },

@@ -3,16 +3,12 @@ import { classifyError } from '../../src/providers/errors';
 import { groq } from '../../src/providers/groq';
 import { apiError, chatCompletion, chatStream, modelList } from '../fakes/openaiFormat';
 import { FakeServer } from '../fakes/server';
-import { collect, configFor } from './helpers';
+import { collect, configFor, serveDuring } from './helpers';
 
 describe('Groq adapter (groq-sdk against a Groq-format server)', () => {
   const server = new FakeServer('groq');
   let baseUrl: string;
-  before(async () => {
-    baseUrl = await server.start();
-  });
-  after(() => server.stop());
-  beforeEach(() => server.reset());
+  serveDuring(server, (url) => (baseUrl = url));
 
   const turns = [
     { role: 'user' as const, text: 'Hi' },

@@ -6,6 +6,7 @@ import type { AdapterEvent, AdapterOptions, ProviderDefinition, Turn } from '../
 import type { ChatConfig, HostMessage, StreamEvent } from '../../src/protocol';
 import type { Client } from '../../src/host/chatService';
 import type { SecretStore } from '../../src/host/keys';
+import type { FakeServer } from '../fakes/server';
 
 export const baseConfig: Omit<ChatConfig, 'provider' | 'model'> = {
   system: 'You are terse.',
@@ -75,4 +76,11 @@ export class RecordingClient implements Client {
   notices(): string[] {
     return this.messages.flatMap((m) => (m.type === 'notice' ? [m.text] : []));
   }
+}
+
+/** Starts `server` before the describe block (`onUrl` gets its URL), empties it before each test, stops it after. */
+export function serveDuring(server: FakeServer, onUrl: (url: string) => void): void {
+  before(async () => onUrl(await server.start()));
+  after(() => server.stop());
+  beforeEach(() => server.reset());
 }

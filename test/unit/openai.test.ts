@@ -3,16 +3,12 @@ import { classifyError } from '../../src/providers/errors';
 import { openai } from '../../src/providers/openai';
 import { apiError, chatChunks, chatStream, modelList } from '../fakes/openaiFormat';
 import { FakeServer } from '../fakes/server';
-import { collect, configFor } from './helpers';
+import { collect, configFor, serveDuring } from './helpers';
 
 describe('OpenAI adapter (openai SDK against an OpenAI-format server)', () => {
   const server = new FakeServer('openai');
   let baseUrl: string;
-  before(async () => {
-    baseUrl = `${await server.start()}/v1`;
-  });
-  after(() => server.stop());
-  beforeEach(() => server.reset());
+  serveDuring(server, (url) => (baseUrl = `${url}/v1`));
 
   const turns = [
     { role: 'user' as const, text: 'Hi' },
