@@ -23,12 +23,16 @@ export interface ParleyApi {
   activationMs: number;
 }
 
+/** Set by `activate`, run by `deactivate`. */
+let shutdown: (() => Promise<void>) | undefined;
+
 export function activate(context: vscode.ExtensionContext): ParleyApi {
   const started = performance.now();
   const log = vscode.window.createOutputChannel('Parley', { log: true });
   const keys = new KeyStore(context.secrets);
   const host = vscodeHost(context, log);
   const service = new ChatService(host, keys, new HistoryStore(context.globalStorageUri.fsPath));
+  shutdown = () => service.shutdown();
   const messageEmitter = new vscode.EventEmitter<{ chat: Chat; message: ChatMessage }>();
   service.onMessage((chat, message) => messageEmitter.fire({ chat, message }));
 
@@ -47,7 +51,6 @@ export function activate(context: vscode.ExtensionContext): ParleyApi {
   context.subscriptions.push(
     log,
     messageEmitter,
-    { dispose: () => service.stopAll() },
     context.secrets.onDidChange((e) => e.key.startsWith('parley.apiKey.') && keys.changed()),
     vscode.commands.registerCommand('parley.startChat', showPanel),
     vscode.commands.registerCommand('parley.newChat', async () => {
@@ -133,7 +136,9 @@ async function pickProvider(placeHolder: string, provider?: ProviderId): Promise
   if (provider && keyed().some((p) => p.id === provider)) return provider;
   const choice = await vscode.window.showQuickPick(
     keyed().map((p) => ({ label: p.label, id: p.id })),
-    { placeHolder },
+    // Kept open when focus moves away (to copy a key from a browser, or when the panel takes focus back as the
+    // palette closes), like the key box that follows it.
+    { placeHolder, ignoreFocusOut: true },
   );
   return choice?.id;
 }
@@ -161,4 +166,7 @@ async function clearApiKey(keys: KeyStore, provider?: ProviderId): Promise<void>
   void vscode.window.showInformationMessage(`Parley: ${providers.find((p) => p.id === id)?.label ?? id} API key removed.`);
 }
 
-export function deactivate() {}
+/** On reload or exit: replies in flight end as stopped, and the history is on disk before the host goes. */
+export function deactivate(): Promise<void> | undefined {
+  return shutdown?.();
+}

@@ -564,6 +564,14 @@ export class ChatService {
     for (const chatId of this.active.keys()) this.stop(chatId);
   }
 
+  /** Stops every reply and resolves once they, and everything else, are saved (VS Code waits for this on shutdown). */
+  async shutdown(): Promise<void> {
+    const streaming = [...this.active.values()].map((request) => request.done);
+    this.stopAll();
+    await Promise.allSettled(streaming);
+    await this.persist();
+  }
+
   /** Resolves when no reply is streaming in `chatId`. */
   async idle(chatId: string): Promise<void> {
     await this.active.get(chatId)?.done;
@@ -653,6 +661,10 @@ export class ChatService {
         else if (event.type === 'usage') reply.usage = { ...reply.usage, ...event.usage };
         else if (event.type === 'finish') {
           reply.status = event.reason === 'stop' || event.reason === 'length' || event.reason === 'content-filter' ? 'done' : reply.status;
+          // Saved before the panel shows it finished: the SDK may take a while to close the stream, and a reply
+          // shown as done must survive a reload or crash in that time.
+          lastPersist = Date.now();
+          await this.persist();
           send(event);
           continue;
         }

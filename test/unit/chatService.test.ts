@@ -240,6 +240,41 @@ describe('ChatService (host logic with real storage and a Groq-format server)', 
     assert.equal(restored.state.chat.messages[1].status, 'interrupted');
   });
 
+  it('a reply is on disk, finished, by the time the panel is told it finished (the stream may close later)', async () => {
+    const { service } = makeService({ GROQ_API_KEY: 'gsk_env_key_1234567890' });
+    const file = join(dir.path, 'chats.json');
+    const savedAtFinish: { text: string; status?: string }[] = [];
+    const client = new (class extends RecordingClient {
+      override post(message: Parameters<RecordingClient['post']>[0]) {
+        super.post(message);
+        if (message.type === 'stream' && message.event.type === 'finish') savedAtFinish.push(JSON.parse(readFileSync(file, 'utf8')).chats[0].messages.at(-1));
+      }
+    })();
+    service.connect(client);
+    await service.handle(client, { type: 'ready' });
+    const chatId = client.state.chat.id;
+    // 300 ms between frames: [DONE] comes well after the chunk that carries finish_reason.
+    server.enqueue(chatStream(['one ', 'two'], { delayMs: 300 }));
+    await service.handle(client, { type: 'send', chatId, text: 'Hi' });
+    await service.idle(chatId);
+    assert.equal(savedAtFinish.length, 1);
+    assert.equal(savedAtFinish[0].text, 'one two');
+    assert.equal(savedAtFinish[0].status, 'done');
+  });
+
+  it('shutdown stops a reply in flight and resolves once it is saved as stopped', async () => {
+    const { service } = makeService({ GROQ_API_KEY: 'gsk_env_key_1234567890' });
+    const client = await ready(service);
+    const chatId = client.state.chat.id;
+    server.enqueue(chatStream(Array.from({ length: 500 }, (_, i) => `w${i} `), { delayMs: 4 }));
+    await service.handle(client, { type: 'send', chatId, text: 'Long please' });
+    while (client.events().filter((e) => e.type === 'text-delta').length < 5) await new Promise((r) => setTimeout(r, 2));
+    await service.shutdown();
+    const saved = JSON.parse(readFileSync(join(dir.path, 'chats.json'), 'utf8')).chats[0].messages.at(-1);
+    assert.equal(saved.status, 'stopped');
+    assert.ok(saved.text.startsWith('w0 w1 w2 w3 w4'), saved.text.slice(0, 40));
+  });
+
   it('a corrupted history file is moved aside with a warning, not dropped', async () => {
     writeFileSync(join(dir.path, 'chats.json'), '{not json');
     const { service } = makeService();
