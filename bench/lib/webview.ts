@@ -1,7 +1,7 @@
 // The built webview in headless Chromium, loaded the way VS Code loads it (the host's own HTML and CSP, codicon.css
 // + main.css + main.js, a stand-in acquireVsCodeApi), like test/webview/harness.ts. Its own small server so the
 // bench also serves its naive renderer, and it serves the bench's snapshot of dist/webview (lib/dist.ts).
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -123,29 +123,31 @@ export async function metrics(cdp: CDPSession): Promise<Record<string, number>> 
   return Object.fromEntries(metrics.map((m) => [m.name, m.value]));
 }
 
-/** Records a Chromium performance trace (devtools timeline + V8 sampling profile) around `fn` into `file`. */
-export async function traced<T>(cdp: CDPSession, file: string, fn: () => Promise<T>): Promise<T> {
-  const chunks: unknown[] = [];
-  const onData = (e: { value: unknown[] }) => chunks.push(...e.value);
+/** Runs `fn` while Chromium traces `traceConfig`; returns its result and the trace events. */
+async function collectTrace<T, E = object>(cdp: CDPSession, traceConfig: Record<string, unknown>, fn: () => Promise<T>): Promise<{ result: T; events: E[] }> {
+  const events: E[] = [];
+  const onData = (e: { value: object[] }) => events.push(...(e.value as E[]));
   cdp.on('Tracing.dataCollected', onData);
-  await cdp.send('Tracing.start', {
-    transferMode: 'ReportEvents',
-    traceConfig: {
-      includedCategories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'disabled-by-default-v8.cpu_profiler', 'toplevel', 'blink.user_timing'],
-    },
-  });
-  let result: T;
+  await cdp.send('Tracing.start', { transferMode: 'ReportEvents', traceConfig });
   try {
-    result = await fn();
+    return { result: await fn(), events };
   } finally {
     const done = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
     await cdp.send('Tracing.end');
     await done;
     cdp.off('Tracing.dataCollected', onData);
-    mkdirSync(path.dirname(file), { recursive: true });
-    const { writeFileSync } = await import('node:fs');
-    writeFileSync(file, JSON.stringify({ traceEvents: chunks }));
   }
+}
+
+/** Records a Chromium performance trace (devtools timeline + V8 sampling profile) around `fn` into `file`. */
+export async function traced<T>(cdp: CDPSession, file: string, fn: () => Promise<T>): Promise<T> {
+  const { result, events } = await collectTrace(
+    cdp,
+    { includedCategories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'disabled-by-default-v8.cpu_profiler', 'toplevel', 'blink.user_timing'] },
+    fn,
+  );
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify({ traceEvents: events }));
   return result;
 }
 
@@ -159,7 +161,6 @@ export async function profiled<T>(cdp: CDPSession, file: string, fn: () => Promi
   } finally {
     const { profile } = await cdp.send('Profiler.stop');
     mkdirSync(path.dirname(file), { recursive: true });
-    const { writeFileSync } = await import('node:fs');
     writeFileSync(file, JSON.stringify(profile));
   }
 }
@@ -181,19 +182,8 @@ export interface TaskStats {
  * thread task statistics, with CPU time per task, which other processes on the machine do not inflate.
  */
 export async function withTaskStats<T>(cdp: CDPSession, fn: () => Promise<T>): Promise<{ result: T; stats: TaskStats }> {
-  const events: Array<{ pid: number; tid: number; ph: string; name: string; ts: number; dur?: number; tdur?: number; args?: { name?: string; src_func?: string } }> = [];
-  const onData = (e: { value: object[] }) => events.push(...(e.value as typeof events));
-  cdp.on('Tracing.dataCollected', onData);
-  await cdp.send('Tracing.start', { transferMode: 'ReportEvents', traceConfig: { includedCategories: ['toplevel'], excludedCategories: ['*'] } });
-  let result: T;
-  try {
-    result = await fn();
-  } finally {
-    const done = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
-    await cdp.send('Tracing.end');
-    await done;
-    cdp.off('Tracing.dataCollected', onData);
-  }
+  type TaskEvent = { pid: number; tid: number; ph: string; name: string; ts: number; dur?: number; tdur?: number; args?: { name?: string; src_func?: string } };
+  const { result, events } = await collectTrace<T, TaskEvent>(cdp, { includedCategories: ['toplevel'], excludedCategories: ['*'] }, fn);
   const threads = events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
   const tasksOf = (t: { pid: number; tid: number }) => events.filter((e) => e.pid === t.pid && e.tid === t.tid && e.ph === 'X' && (e.name === 'ThreadControllerImpl::RunTask' || e.name === 'RunTask'));
   let main: typeof events = [];
