@@ -5,13 +5,15 @@ import { cpSync, mkdirSync, rmSync } from 'node:fs';
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
-// Provider SDKs stay out of the main bundle so activation loads none of them; each becomes dist/sdk/<name>.js,
+// Provider SDKs (and the model catalog) stay out of the main bundle so activation loads none of them; each becomes dist/sdk/<name>.js,
 // loaded by the first `await import('<sdk>')` in its provider's adapter.
 export const sdkChunks = {
   'groq-sdk': 'groq',
   openai: 'openai',
   '@anthropic-ai/sdk': 'anthropic',
   '@google/genai': 'google',
+  // not an SDK: the packaged models.dev catalog (src/providers/catalog.ts imports it lazily)
+  '../sdk-entries/catalog': 'catalog',
 };
 
 const lazySdks = {

@@ -17,8 +17,16 @@ const id = v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_ID), v.regex(/^[\w
 const finiteNumber = v.pipe(v.number(), v.finite());
 const optionalNumber = v.optional(v.nullable(finiteNumber));
 
-export const ReasoningEffortSchema = v.picklist(['none', 'minimal', 'low', 'medium', 'high']);
+/** `default`: the provider's own default level (Groq's Qwen 3 knows only `none` and `default`). */
+export const REASONING_EFFORTS = ['none', 'minimal', 'low', 'medium', 'high', 'default'] as const;
+export const ReasoningEffortSchema = v.picklist(REASONING_EFFORTS);
 export type ReasoningEffort = v.InferOutput<typeof ReasoningEffortSchema>;
+/** How a reasoning model's thinking comes back (Groq): separated, inline in `<think>` tags, or not at all. */
+export const REASONING_FORMATS = ['parsed', 'raw', 'hidden'] as const;
+export type ReasoningFormat = (typeof REASONING_FORMATS)[number];
+/** Groq's service tiers. */
+export const SERVICE_TIERS = ['auto', 'on_demand', 'flex', 'performance'] as const;
+export type ServiceTier = (typeof SERVICE_TIERS)[number];
 
 // Per-chat configuration. `null` means "not set: leave it out of the request".
 export const ChatConfigSchema = v.object({
@@ -36,6 +44,10 @@ export const ChatConfigSchema = v.object({
   jsonMode: v.boolean(),
   reasoningEffort: v.optional(v.nullable(ReasoningEffortSchema)),
   thinkingBudget: optionalNumber,
+  reasoningFormat: v.optional(v.nullable(v.picklist(REASONING_FORMATS))),
+  serviceTier: v.optional(v.nullable(v.picklist(SERVICE_TIERS))),
+  /** A JSON schema the reply must follow (structured output); empty: none. Checked before it is sent. */
+  jsonSchema: v.optional(v.pipe(v.string(), v.maxLength(100_000))),
 });
 export type ChatConfig = v.InferOutput<typeof ChatConfigSchema>;
 export const ChatConfigPatchSchema = v.partial(ChatConfigSchema);
@@ -58,6 +70,8 @@ const UsageSchema = v.object({
   inputTokens: v.optional(finiteNumber),
   outputTokens: v.optional(finiteNumber),
   reasoningTokens: v.optional(finiteNumber),
+  cachedInputTokens: v.optional(finiteNumber),
+  cacheWriteTokens: v.optional(finiteNumber),
 });
 export type Usage = v.InferOutput<typeof UsageSchema>;
 
@@ -101,6 +115,8 @@ export const MessageSchema = v.object({
   status: v.optional(v.picklist(['streaming', 'done', 'stopped', 'error', 'interrupted'])),
   error: v.optional(v.object({ kind: v.picklist(ERROR_KINDS), message: v.string(), action: v.optional(v.picklist(ERROR_ACTIONS)) })),
   attachments: v.optional(v.array(AttachmentInfoSchema)),
+  /** US dollars, from the usage and the catalog's prices; `null`: the price of this model is not known. */
+  cost: v.optional(v.nullable(finiteNumber)),
   createdAt: finiteNumber,
 });
 export type ChatMessage = v.InferOutput<typeof MessageSchema>;
@@ -110,17 +126,22 @@ export const ChatSchema = v.object({
   title: v.string(),
   messages: v.array(MessageSchema),
   config: ChatConfigSchema,
+  /** The chat is on the demo model only because this provider had no key: it moves there once one is set. */
+  fallbackFrom: v.optional(v.picklist(PROVIDER_IDS)),
   createdAt: finiteNumber,
   updatedAt: finiteNumber,
 });
 export type Chat = v.InferOutput<typeof ChatSchema>;
+
+const PriceSchema = v.object({ input: finiteNumber, output: finiteNumber, cachedInput: v.optional(finiteNumber), cacheWrite: v.optional(finiteNumber) });
+export type Price = v.InferOutput<typeof PriceSchema>;
 
 const RangeSchema = v.object({ min: finiteNumber, max: finiteNumber, step: v.optional(finiteNumber) });
 export type Range = v.InferOutput<typeof RangeSchema>;
 
 export const CONTROL_NAMES = [
   'maxTokens', 'temperature', 'topP', 'topK', 'frequencyPenalty', 'presencePenalty', 'stop', 'seed',
-  'jsonMode', 'reasoningEffort', 'thinkingBudget', 'system',
+  'jsonMode', 'reasoningEffort', 'thinkingBudget', 'system', 'reasoningFormat', 'serviceTier', 'jsonSchema',
 ] as const;
 export type ControlName = (typeof CONTROL_NAMES)[number];
 
@@ -132,14 +153,27 @@ export const CapabilitiesSchema = v.object({
   vision: v.boolean(),
   reasoning: v.boolean(),
   contextWindow: v.optional(finiteNumber),
+  maxOutput: v.optional(finiteNumber),
+  toolCalls: v.optional(v.boolean()),
+  /** The efforts this model accepts, when it takes a reasoning effort at all. */
+  reasoningEfforts: v.optional(v.array(ReasoningEffortSchema)),
+  reasoningFormats: v.optional(v.array(v.picklist(REASONING_FORMATS))),
+  /** Why raw reasoning cannot go with JSON output, when the provider refuses the pair. */
+  rawReasoningWithJson: v.optional(v.string()),
+  /** US dollars per million tokens, from the catalog. */
+  price: v.optional(PriceSchema),
+  /** Where the facts above came from, for the panel to say. */
+  factsSource: v.optional(v.string()),
 });
 export type Capabilities = v.InferOutput<typeof CapabilitiesSchema>;
 
 export const ProviderInfoSchema = v.object({
   id: v.picklist(PROVIDER_IDS),
   label: v.string(),
-  /** Built-in models merged with the provider's models endpoint (when a key is set and it answered). */
+  /** What the provider's models endpoint listed (chat models only), or the built-in list until it has answered. */
   models: v.array(v.string()),
+  /** When the list came from the models endpoint (ms since epoch); absent: the built-in offline list. */
+  listedAt: v.optional(finiteNumber),
   keySet: v.boolean(),
   needsKey: v.boolean(),
   /** Where the key came from, never the key itself. */
@@ -217,6 +251,8 @@ export const HostMessageSchema = v.variant('type', [
     /** `parley.prompts` followed by the built-in prompts. */
     prompts: v.array(v.string()),
     ui: v.object({ showControls: v.boolean() }),
+    /** The chat's model is not in its provider's current list: say so before the user types, offer a switch. */
+    modelGone: v.optional(v.object({ model: v.string(), provider: v.string(), suggestion: v.optional(v.string()), listedAt: finiteNumber })),
   }),
   v.object({ type: v.literal('stream'), chatId, requestId: id, seq: v.number(), event: StreamEventSchema }),
   v.object({ type: v.literal('notice'), level: v.picklist(['info', 'warning', 'error']), text: v.string() }),

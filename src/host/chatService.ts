@@ -12,13 +12,16 @@ import {
   type WebviewMessage,
 } from '../protocol';
 import { applyCapabilities } from '../providers/capabilities';
+import { costOf } from '../providers/catalog';
 import { classifyError, ParleyError, redactKeys } from '../providers/errors';
+import { configuredSchema } from '../providers/jsonSchema';
 import { providerById, providers } from '../providers/registry';
 import type { AdapterOptions, ProviderAdapter, ProviderDefinition, Turn } from '../providers/types';
 import { foldIntoText, info, pastedImage, readWorkspaceFile, type Attachment, type AttachmentPolicy } from './attachments';
 import { chatToMarkdown } from './export';
 import type { HistoryStore } from './history';
 import type { KeyStore } from './keys';
+import { ModelDirectory, type ModelListStore } from './modelDirectory';
 import { fillBuiltins, type EditorContext } from './prompts';
 
 /** Settings the service reads each time it needs them (so changes apply at once). */
@@ -47,6 +50,8 @@ export interface ServiceHost {
   insertAtCursor?(text: string): Promise<boolean>;
   copyToClipboard?(text: string): Promise<void>;
   uiState?: { get(): { showControls?: boolean }; set(state: { showControls: boolean }): PromiseLike<void> };
+  /** Where the providers' model lists are kept between sessions. */
+  modelLists?: ModelListStore;
 }
 
 /** One connected webview (editor panel or sidebar view). */
@@ -72,6 +77,8 @@ export const BUILT_IN_PROMPTS = [
 ];
 
 const PERSIST_INTERVAL_MS = 1000;
+/** How long a new chat waits for its provider's first model list before it takes the built-in default. */
+const FIRST_LIST_WAIT_MS = 3000;
 /** Longest that streamed text waits for an earlier stream message's delivery to settle before it is sent anyway. */
 const MAX_HOLD_MS = 200;
 const DEFAULT_ATTACHMENT_POLICY: Omit<AttachmentPolicy, 'roots'> = {
@@ -87,7 +94,9 @@ export class ChatService {
   private readonly active = new Map<string, ActiveRequest>();
   private readonly pending = new Map<string, Attachment[]>();
   private readonly clients = new Set<Client>();
-  private readonly modelLists = new Map<ProviderId, string[]>();
+  readonly models: ModelDirectory;
+  /** Providers whose model list was asked for in this session (a panel opening asks once per provider). */
+  private readonly listed = new Set<ProviderId>();
   private readonly messageListeners = new Set<MessageListener>();
   private activeChatId: string | undefined;
   private loaded: Promise<void> | undefined;
@@ -95,10 +104,8 @@ export class ChatService {
   private startupWarning: string | undefined;
 
   constructor(private readonly host: ServiceHost, private readonly keys: KeyStore, private readonly history: HistoryStore) {
-    keys.onDidChange(() => {
-      this.modelLists.clear();
-      void this.broadcastState();
-    });
+    this.models = new ModelDirectory(host.modelLists);
+    keys.onDidChange(() => void this.keysChanged());
   }
 
   load(): Promise<void> {
@@ -216,7 +223,6 @@ export class ChatService {
         await this.keys.clear(msg.provider);
         return this.broadcastState();
       case 'refreshModels':
-        this.modelLists.delete(msg.provider);
         await this.fetchModels(msg.provider, true);
         return this.broadcastState();
       case 'codeAction':
@@ -275,12 +281,30 @@ export class ChatService {
     await this.load();
     const settings = this.host.settings();
     let provider = settings.defaultProvider;
-    // A newcomer with no key lands on the demo model instead of an error.
-    if ((providerById(provider)?.needsKey ?? true) && !(await this.keys.has(provider))) provider = 'demo';
+    let fallbackFrom: ProviderId | undefined;
+    // A newcomer with no key lands on the demo model instead of an error, and moves once the key is set.
+    if ((providerById(provider)?.needsKey ?? true) && !(await this.keys.has(provider))) {
+      fallbackFrom = providerById(provider) ? provider : undefined;
+      provider = 'demo';
+    }
     const definition = providerById(provider) ?? providers[0];
-    const model = provider === settings.defaultProvider && settings.defaultModel ? settings.defaultModel : (definition.builtinModels[0] ?? '');
+    // A first chat waits briefly for the models endpoint, so that its model is one the provider serves today.
+    if (!this.models.list(definition.id) && !(provider === settings.defaultProvider && settings.defaultModel)) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([this.fetchModels(definition.id, false).catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, FIRST_LIST_WAIT_MS)))]);
+      clearTimeout(timer);
+    }
+    const model = this.models.defaultModel(definition.id, provider === settings.defaultProvider ? settings.defaultModel : undefined);
     const now = Date.now();
-    const chat: Chat = { id: randomUUID(), title: 'New chat', messages: [], config: { ...settings.defaultConfig, provider: definition.id, model }, createdAt: now, updatedAt: now };
+    const chat: Chat = {
+      id: randomUUID(),
+      title: 'New chat',
+      messages: [],
+      config: { ...settings.defaultConfig, provider: definition.id, model },
+      ...(fallbackFrom && { fallbackFrom }),
+      createdAt: now,
+      updatedAt: now,
+    };
     this.chats.set(chat.id, chat);
     this.activeChatId = chat.id;
     await this.persist();
@@ -304,8 +328,11 @@ export class ChatService {
   private async setConfig(chat: Chat, patch: ChatConfigPatch): Promise<void> {
     const next = { ...chat.config, ...patch };
     if (patch.provider && patch.provider !== chat.config.provider && patch.model === undefined) {
-      next.model = providerById(patch.provider)?.builtinModels[0] ?? '';
+      const settings = this.host.settings();
+      next.model = this.models.defaultModel(patch.provider, patch.provider === settings.defaultProvider ? settings.defaultModel : undefined);
     }
+    // The user chose a provider: the chat no longer waits to leave the demo model.
+    if (patch.provider) delete chat.fallbackFrom;
     chat.config = next;
     await this.changed(chat);
   }
@@ -347,6 +374,39 @@ export class ChatService {
     }
   }
 
+  /**
+   * A key was set or cleared: list that provider's models again, and move the chats that landed on the demo model
+   * only for want of a key to their provider, now that it has one.
+   */
+  private async keysChanged(): Promise<void> {
+    await this.load();
+    const ready = new Set<ProviderId>();
+    for (const p of providers) {
+      if (!p.needsKey) continue;
+      if (await this.keys.has(p.id)) ready.add(p.id);
+      else this.listed.delete(p.id);
+    }
+    const fresh = [...ready].filter((id) => !this.listed.has(id));
+    await Promise.all(fresh.map((provider) => this.fetchModels(provider, true).catch(() => undefined)));
+    const waiting = [...this.chats.values()].filter((c) => c.fallbackFrom && c.config.provider === 'demo');
+    const moved: Chat[] = [];
+    for (const chat of waiting) {
+      if (!ready.has(chat.fallbackFrom!) || this.active.has(chat.id)) continue;
+      const provider = chat.fallbackFrom!;
+      const settings = this.host.settings();
+      chat.config = { ...chat.config, provider, model: this.models.defaultModel(provider, provider === settings.defaultProvider ? settings.defaultModel : undefined) };
+      delete chat.fallbackFrom;
+      chat.updatedAt = Date.now();
+      moved.push(chat);
+    }
+    if (moved.length) await this.persist();
+    await this.broadcastState();
+    for (const client of this.clients) {
+      const chat = moved.find((c) => c.id === client.chatId);
+      if (chat) client.post({ type: 'notice', level: 'info', text: `This chat now uses ${providerById(chat.config.provider)?.label ?? chat.config.provider} (${chat.config.model}): its key is set. Until then it ran on the offline demo model.` });
+    }
+  }
+
   // ---- attachments ----
 
   private attachmentPolicy(): AttachmentPolicy {
@@ -384,11 +444,12 @@ export class ChatService {
     return Promise.all(
       providers.map(async (p) => {
         const stored = p.needsKey ? await this.keys.source(p.id) : undefined;
-        const fetched = this.modelLists.get(p.id) ?? [];
+        const list = this.models.list(p.id);
         return {
           id: p.id,
           label: p.label,
-          models: [...new Set([...p.builtinModels, ...fetched])],
+          models: this.models.ids(p.id),
+          ...(list?.models.length && { listedAt: list.fetchedAt }),
           keySet: !p.needsKey || stored !== undefined,
           needsKey: p.needsKey,
           ...(stored && { keySource: stored }),
@@ -401,9 +462,10 @@ export class ChatService {
   private async postState(client: Client): Promise<void> {
     const chat = client.chatId ? this.chats.get(client.chatId) : undefined;
     if (!chat) return;
-    const definition = providerById(chat.config.provider) ?? providers[0];
     const settings = this.host.settings();
-    void this.fetchModels(chat.config.provider, false);
+    if (!this.listed.has(chat.config.provider)) void this.fetchModels(chat.config.provider, false);
+    await this.models.loadCatalog();
+    const gone = this.models.gone(chat.config.provider, chat.config.model);
     client.post({
       type: 'state',
       chat,
@@ -411,7 +473,8 @@ export class ChatService {
         .sort((a, b) => b.updatedAt - a.updatedAt)
         .map((c) => ({ id: c.id, title: c.title, updatedAt: c.updatedAt, messageCount: c.messages.length })),
       providers: await this.providerInfos(),
-      capabilities: definition.capabilities(chat.config.model),
+      capabilities: this.models.capabilities(chat.config.provider, chat.config.model),
+      ...(gone && { modelGone: gone }),
       activeRequest: this.active.get(chat.id)?.requestId,
       pendingAttachments: (this.pending.get(chat.id) ?? []).map(info),
       prompts: [...(settings.prompts ?? []), ...BUILT_IN_PROMPTS],
@@ -423,17 +486,20 @@ export class ChatService {
     await Promise.all([...this.clients].filter((c) => !chatId || c.chatId === chatId).map((c) => this.postState(c)));
   }
 
-  /** Fetches a provider's model list once per session (or again when asked), merged into the built-in list. */
+  /**
+   * Asks the provider's models endpoint what it serves now (once per session when a panel opens, again when a
+   * key is set or the user refreshes). The answer is kept with its age; a failure keeps the last list.
+   */
   private async fetchModels(provider: ProviderId, force: boolean): Promise<void> {
-    if (!force && this.modelLists.has(provider)) return;
+    if (!force && this.listed.has(provider)) return;
     const definition = providerById(provider);
     if (!definition || (definition.needsKey && !(await this.keys.has(provider)))) return;
-    this.modelLists.set(provider, []);
+    this.listed.add(provider);
     try {
       const adapter = await this.adapterFor(definition, () => undefined);
-      const models = (await adapter.listModels?.(AbortSignal.timeout(15_000))) ?? [];
-      this.modelLists.set(provider, models);
-      if (!force && models.length) await this.broadcastState();
+      if (!adapter.listModels) return;
+      await this.models.setList(provider, await adapter.listModels(AbortSignal.timeout(15_000)));
+      if (!force) await this.broadcastState();
     } catch (err) {
       const reason = classifyError(err, { provider: definition.label, model: '', host: definition.defaultBaseUrl ?? '', keys: await this.keys.all() });
       this.host.log(`Could not list ${definition.label} models: ${reason.message}`);
@@ -460,9 +526,10 @@ export class ChatService {
     const attachments = this.pending.get(chat.id) ?? [];
     if (!text.trim() && !attachments.length) throw new ParleyError('bad-request', 'Type a message first.');
     const definition = providerById(chat.config.provider) ?? providers[0];
-    if (attachments.some((a) => a.kind === 'image') && !definition.capabilities(chat.config.model).vision) {
+    if (attachments.some((a) => a.kind === 'image') && !this.models.capabilities(definition.id, chat.config.model).vision) {
       throw new ParleyError('attachment', `${chat.config.model || definition.label} cannot see images. Remove the image or pick a vision model.`);
     }
+    configuredSchema(chat.config, (problem) => new ParleyError('bad-request', problem));
     const request = this.claim(chat);
     try {
       await Promise.all(attachments.map((a) => this.history.saveAttachment(a)));
@@ -509,6 +576,7 @@ export class ChatService {
     let turns: Turn[];
     let reply: ChatMessage;
     try {
+      configuredSchema(chat.config, (problem) => new ParleyError('bad-request', problem));
       if (continuing) {
         turns = [...(await this.toTurns(chat)), { role: 'user', text: CONTINUE_PROMPT }];
         reply = continuing;
@@ -529,7 +597,7 @@ export class ChatService {
 
   /** The conversation as adapters see it: attachments folded in, failed empty replies left out. */
   private async toTurns(chat: Chat): Promise<Turn[]> {
-    const vision = (providerById(chat.config.provider) ?? providers[0]).capabilities(chat.config.model).vision;
+    const vision = this.models.capabilities(chat.config.provider, chat.config.model).vision;
     const turns: Turn[] = [];
     for (const m of chat.messages) {
       if (m.role === 'assistant' && (m.text.length === 0 || m.status === 'streaming')) continue;
@@ -651,14 +719,23 @@ export class ChatService {
         const why = status === 429 ? `Rate limited by ${definition.label}` : `${definition.label} answered ${status}`;
         send({ type: 'status', text: `${why}; retrying in ${Math.ceil(seconds)} s…` });
       });
-      const config = applyCapabilities(chat.config, definition.capabilities(chat.config.model));
+      await this.models.loadCatalog();
+      const capabilities = this.models.capabilities(definition.id, chat.config.model);
+      const config = applyCapabilities(chat.config, capabilities);
+      const priceUsage = (usage: NonNullable<ChatMessage['usage']>) => {
+        if (capabilities.price) reply.cost = costOf(usage, capabilities.price);
+        else if (this.models.isBilled(definition.id)) reply.cost = null;
+      };
       armIdleTimer();
       for await (const event of adapter.stream(turns, config, request.controller.signal)) {
         armIdleTimer();
         if (request.controller.signal.aborted) break;
         if (event.type === 'text-delta') reply.text += event.text;
         else if (event.type === 'reasoning-delta') reply.reasoning = (reply.reasoning ?? '') + event.text;
-        else if (event.type === 'usage') reply.usage = { ...reply.usage, ...event.usage };
+        else if (event.type === 'usage') {
+          reply.usage = { ...reply.usage, ...event.usage };
+          priceUsage(reply.usage);
+        }
         else if (event.type === 'finish') {
           reply.status = event.reason === 'stop' || event.reason === 'length' || event.reason === 'content-filter' ? 'done' : reply.status;
           // Saved before the panel shows it finished: the SDK may take a while to close the stream, and a reply
@@ -696,6 +773,8 @@ export class ChatService {
         this.host.log(`${definition.label} request failed (${error.kind}): ${redactKeys(String((err as Error)?.message ?? err), keys)}`);
         reply.status = 'error';
         reply.error = error;
+        // The model is unknown or gone: the list the panel offers is stale too.
+        if (error.kind === 'model') void this.fetchModels(definition.id, true).then(() => this.broadcastState(), () => undefined);
         send({ type: 'error', ...error });
         send({ type: 'finish', reason: 'error' });
       }

@@ -4,6 +4,7 @@ import type { EditorContext } from './prompts';
 import { readSettings } from './settings';
 
 const UI_STATE_KEY = 'parley.ui';
+const MODEL_LISTS_KEY = 'parley.modelLists';
 const MAX_PICK_FILES = 5000;
 
 /** The ServiceHost backed by the real VS Code API. */
@@ -51,6 +52,10 @@ export function vscodeHost(context: vscode.ExtensionContext, log: vscode.LogOutp
     uiState: {
       get: () => context.globalState.get<{ showControls?: boolean }>(UI_STATE_KEY) ?? {},
       set: (state) => context.globalState.update(UI_STATE_KEY, state),
+    },
+    modelLists: {
+      get: () => context.globalState.get(MODEL_LISTS_KEY),
+      set: (lists) => context.globalState.update(MODEL_LISTS_KEY, lists),
     },
   };
 }

@@ -3,7 +3,7 @@ import type { ChatConfig, FinishReason, Usage } from '../protocol';
 import { describeCapabilities } from './capabilities';
 import { ParleyError } from './errors';
 import { retryAwareFetch } from './fetch';
-import type { AdapterEvent, ProviderDefinition, Turn } from './types';
+import type { AdapterEvent, ListedModel, ProviderDefinition, Turn } from './types';
 
 const NO_SEED = "Anthropic's API has no seed.";
 const NO_PENALTIES = "Anthropic's API has no frequency or presence penalties.";
@@ -182,9 +182,17 @@ export const anthropic: ProviderDefinition = {
         yield* readEvents(stream, signal);
       },
       async listModels(signal) {
-        const ids: string[] = [];
-        for await (const model of client.models.list({ limit: 1000 }, { signal })) ids.push(model.id);
-        return ids.sort();
+        const models: ListedModel[] = [];
+        for await (const model of client.models.list({ limit: 1000 }, { signal })) {
+          // Newer API versions state the limits too; older ones give only the id.
+          const limits = model as { max_input_tokens?: unknown; max_tokens?: unknown };
+          models.push({
+            id: model.id,
+            ...(typeof limits.max_input_tokens === 'number' && { contextWindow: limits.max_input_tokens }),
+            ...(typeof limits.max_tokens === 'number' && { maxOutput: limits.max_tokens }),
+          });
+        }
+        return models;
       },
     };
   },

@@ -153,6 +153,11 @@ export function classifyError(err: unknown, context: { provider: string; model: 
   const keyRejected = status === 400 && /api[ _-]?key (?:not valid|invalid)|invalid api[ _-]?key|API_KEY_INVALID/i.test(detail);
   if (status === 401 || keyRejected) return { kind: 'auth', message: `${provider} rejected the API key (${shown}). Set a valid ${provider} key.${detail ? ` Provider said: ${detail}` : ''}`, action: 'set-key' };
   if (status === 403) return { kind: 'permission', message: `${provider} refused access (403): this key may not use ${model}.${detail ? ` Provider said: ${detail}` : ''}`, action: 'pick-model' };
+  const body = errorBody(e);
+  const code = body?.code ?? (body?.error as { code?: unknown } | undefined)?.code;
+  if (((status === 400 || status === 404) && code === 'model_decommissioned') || /has been decommissioned/i.test(detail)) {
+    return { kind: 'model', message: `${provider} no longer serves ${model}: it was decommissioned. Pick a model from the list (refreshed from ${provider} now).${detail ? ` Provider said: ${detail}` : ''}`, action: 'pick-model' };
+  }
   if (status === 404) return { kind: 'model', message: `${provider} does not know the model "${model}" (404). Pick another model.${detail ? ` Provider said: ${detail}` : ''}`, action: 'pick-model' };
   if (status === 413 || ((status === 400 || status === 422) && mentionsContext)) {
     return { kind: 'context', message: `The conversation is too long for ${model}. Start a new chat, remove attachments or delete earlier messages.${detail ? ` Provider said: ${detail}` : ''}` };

@@ -2,7 +2,8 @@ import type { GenerateContentConfig, GenerateContentResponse } from '@google/gen
 import type { ChatConfig, FinishReason, Range, Usage } from '../protocol';
 import { describeCapabilities } from './capabilities';
 import { MAX_SILENT_RETRY_WAIT_SECONDS } from './fetch';
-import type { AdapterEvent, AdapterOptions, ProviderDefinition, Turn } from './types';
+import { configuredSchema } from './jsonSchema';
+import type { AdapterEvent, AdapterOptions, ListedModel, ProviderDefinition, Turn } from './types';
 
 const NO_EFFORT = 'Gemini 2.5 takes a thinking budget; only Gemini 3 takes a thinking level (reasoning effort).';
 const NO_THINKING = 'Only thinking models (Gemini 2.5, Gemini 3) take a thinking budget.';
@@ -45,6 +46,7 @@ export function toGeminiContents(turns: Turn[]): Content[] {
 function generationConfig(config: ChatConfig): GenerateContentConfig {
   const thinking = isThinkingModel(config.model);
   const level = takesThinkingLevel(config.model) && config.reasoningEffort ? thinkingLevel(config.model, config.reasoningEffort) : undefined;
+  const schema = configuredSchema(config);
   return {
     ...(config.system && { systemInstruction: config.system }),
     ...(config.maxTokens != null && { maxOutputTokens: config.maxTokens }),
@@ -56,6 +58,7 @@ function generationConfig(config: ChatConfig): GenerateContentConfig {
     ...(config.stop.length > 0 && { stopSequences: config.stop }),
     ...(config.seed != null && { seed: config.seed }),
     ...(config.jsonMode && { responseMimeType: 'application/json' }),
+    ...(schema && { responseMimeType: 'application/json', responseJsonSchema: schema }),
     // A level and a budget cannot go together: the level (Gemini 3) wins.
     ...(thinking && {
       thinkingConfig: {
@@ -214,6 +217,7 @@ export const google: ProviderDefinition = {
         stop: { min: 0, max: 5 },
         seed: { min: -2_147_483_648, max: 2_147_483_647, step: 1 },
         jsonMode: null,
+        jsonSchema: null,
         ...(thinking && { thinkingBudget: thinkingBudgetRange(model) }),
         ...(takesThinkingLevel(model) && { reasoningEffort: null }),
       },
@@ -247,12 +251,18 @@ export const google: ProviderDefinition = {
         }
       },
       async listModels(signal) {
-        const ids: string[] = [];
+        const models: ListedModel[] = [];
         const pager = await client({}).models.list({ config: { pageSize: 1000, abortSignal: signal } });
         for await (const model of pager) {
-          if (model.name && model.supportedActions?.includes('generateContent')) ids.push(model.name.replace(/^models\//, ''));
+          if (!model.name || !model.supportedActions?.includes('generateContent')) continue;
+          models.push({
+            id: model.name.replace(/^models\//, ''),
+            ...(typeof model.inputTokenLimit === 'number' && { contextWindow: model.inputTokenLimit }),
+            ...(typeof model.outputTokenLimit === 'number' && { maxOutput: model.outputTokenLimit }),
+            ...(typeof model.thinking === 'boolean' && { reasoning: model.thinking }),
+          });
         }
-        return ids.sort();
+        return models;
       },
     };
   },

@@ -3,6 +3,7 @@ import type { ChatConfig } from '../protocol';
 import { describeCapabilities } from './capabilities';
 import { readChunks, readCompletion, toChatMessages } from './chatCompletions';
 import { retryAwareFetch } from './fetch';
+import { configuredSchema } from './jsonSchema';
 import type { AdapterOptions, ProviderAdapter, ProviderDefinition } from './types';
 
 // ---- the chat-completions adapter, shared with the OpenAI-compatible presets (compatible.ts) ----
@@ -53,13 +54,14 @@ export async function createChatCompletionsAdapter(options: AdapterOptions, spec
     async listModels(signal) {
       const ids: string[] = [];
       for await (const model of client.models.list({ signal })) ids.push(model.id);
-      return ids.filter((id) => spec.keepModel?.(id) ?? true).sort();
+      return ids.filter((id) => spec.keepModel?.(id) ?? true).map((id) => ({ id }));
     },
   };
 }
 
 /** The controls every chat-completions server names the same way. `maxTokensField` differs between servers. */
 export function standardBody(config: ChatConfig, maxTokensField: 'max_tokens' | 'max_completion_tokens'): Record<string, unknown> {
+  const schema = configuredSchema(config);
   return {
     ...(config.maxTokens != null && { [maxTokensField]: config.maxTokens }),
     ...(config.temperature != null && { temperature: config.temperature }),
@@ -69,6 +71,7 @@ export function standardBody(config: ChatConfig, maxTokensField: 'max_tokens' | 
     ...(config.stop.length > 0 && { stop: config.stop }),
     ...(config.seed != null && { seed: config.seed }),
     ...(config.jsonMode && { response_format: { type: 'json_object' } }),
+    ...(schema && { response_format: { type: 'json_schema', json_schema: { name: 'reply', schema } } }),
   };
 }
 
@@ -139,6 +142,7 @@ export const openai: ProviderDefinition = {
         ...(takesStop(model) && { stop: { min: 0, max: 4 } }),
         seed: { min: -9_007_199_254_740_991, max: 9_007_199_254_740_991, step: 1 },
         jsonMode: null,
+        jsonSchema: null,
         ...(reasoning && { reasoningEffort: null }),
       },
       {

@@ -1,4 +1,7 @@
 import type { Capabilities, ChatConfig, FinishReason, ProviderId, Usage } from '../protocol';
+import type { ListedModel, ModelFacts } from './catalog';
+
+export type { ListedModel, ModelFacts };
 
 /** What an adapter yields; the chat session adds ids, sequence numbers, `start` and errors around it. */
 export type AdapterEvent =
@@ -28,7 +31,8 @@ export interface AdapterOptions {
 
 export interface ProviderAdapter {
   stream(turns: Turn[], config: ChatConfig, signal: AbortSignal): AsyncIterable<AdapterEvent>;
-  listModels?(signal?: AbortSignal): Promise<string[]>;
+  /** The provider's models endpoint: every model it serves now, with the limits it states (not yet filtered). */
+  listModels?(signal?: AbortSignal): Promise<ListedModel[]>;
 }
 
 /** One per provider, all the same shape. Static parts are cheap; `createAdapter` loads the SDK lazily. */
@@ -39,7 +43,11 @@ export interface ProviderDefinition {
   keyEnv: string[];
   needsKey: boolean;
   defaultBaseUrl?: string;
+  /** Offline fallback until the models endpoint has answered: models the provider serves today. */
   builtinModels: string[];
-  capabilities(model: string): Capabilities;
+  /** A new chat's model, best first: the first one the models endpoint lists wins (else its first model). */
+  recommendedModels?: string[];
+  /** The controls the model takes. `facts` (catalog + endpoint) decide where the provider's rules need them. */
+  capabilities(model: string, facts?: ModelFacts): Capabilities;
   createAdapter(options: AdapterOptions): Promise<ProviderAdapter>;
 }

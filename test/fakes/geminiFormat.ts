@@ -56,17 +56,18 @@ export function geminiError(status: number, statusName: string, message: string,
 export const retryInfo = (delay: string) => ({ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: delay });
 
 /** GET /v1beta/models: `name` is `models/<id>`; supportedGenerationMethods says what each model can do. */
-export function geminiModelList(models: Array<{ id: string; methods: string[] }>): FakeReply {
+export function geminiModelList(models: Array<{ id: string; methods: string[]; thinking?: boolean; input?: number; output?: number }>): FakeReply {
   return {
     kind: 'json',
     body: {
-      models: models.map(({ id, methods }) => ({
+      models: models.map(({ id, methods, thinking, input, output }) => ({
         name: `models/${id}`,
         version: '001',
         displayName: id,
-        inputTokenLimit: 1_048_576,
-        outputTokenLimit: 65_536,
+        inputTokenLimit: input ?? 1_048_576,
+        outputTokenLimit: output ?? 65_536,
         supportedGenerationMethods: methods,
+        ...(thinking !== undefined && { thinking }),
       })),
     },
   };

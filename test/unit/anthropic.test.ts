@@ -240,7 +240,7 @@ describe('Anthropic adapter (@anthropic-ai/sdk against a Messages-API-format ser
   it('lists models from the models endpoint', async () => {
     server.enqueue(anthropicModelList(['claude-sonnet-4-6', 'claude-haiku-4-5']));
     const adapter = await anthropic.createAdapter({ apiKey: 'k-12345678', baseUrl, timeoutMs: 10_000, maxRetries: 0 });
-    assert.deepEqual(await adapter.listModels!(), ['claude-haiku-4-5', 'claude-sonnet-4-6']);
+    assert.deepEqual((await adapter.listModels!()).map((m) => m.id).sort(), ['claude-haiku-4-5', 'claude-sonnet-4-6']);
     assert.equal(server.last.path, '/v1/models');
   });
 

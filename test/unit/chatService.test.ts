@@ -5,7 +5,8 @@ import { ChatService, type ServiceSettings } from '../../src/host/chatService';
 import { HistoryStore } from '../../src/host/history';
 import { KeyStore } from '../../src/host/keys';
 import type { ProviderId, StreamEvent } from '../../src/protocol';
-import { apiError, chatStream, modelList } from '../fakes/openaiFormat';
+import { groqModelList } from '../fakes/groqModels';
+import { apiError, chatStream } from '../fakes/openaiFormat';
 import { FakeServer } from '../fakes/server';
 import { baseConfig, MemorySecrets, RecordingClient, tempDir } from './helpers';
 
@@ -23,7 +24,7 @@ describe('ChatService (host logic with real storage and a Groq-format server)', 
   after(() => server.stop());
   beforeEach(() => {
     server.reset();
-    server.route(/\/models$/, () => modelList(['llama-3.3-70b-versatile', 'fetched-model-x']));
+    server.route(/\/models$/, () => groqModelList());
     dir = tempDir('service');
     logs = [];
     commands = [];
@@ -77,7 +78,7 @@ describe('ChatService (host logic with real storage and a Groq-format server)', 
     const client = await ready(service);
     const chat = client.state.chat;
     assert.equal(chat.config.provider, 'groq');
-    assert.equal(chat.config.model, 'llama-3.3-70b-versatile');
+    assert.equal(chat.config.model, 'openai/gpt-oss-120b');
     server.enqueue(chatStream(['Hel', 'lo', '!'], { usage: { prompt_tokens: 5, completion_tokens: 3 } }));
     await service.handle(client, { type: 'send', chatId: chat.id, text: 'Hi' });
     await service.idle(chat.id);
@@ -95,7 +96,7 @@ describe('ChatService (host logic with real storage and a Groq-format server)', 
     const client = await ready(service);
     const chatId = client.state.chat.id;
     await service.handle(client, { type: 'setConfig', chatId, patch: { provider: 'groq' } });
-    assert.equal(client.state.chat.config.model, 'llama-3.3-70b-versatile');
+    assert.equal(client.state.chat.config.model, 'openai/gpt-oss-120b');
     await service.handle(client, { type: 'send', chatId, text: 'Hi' });
     await service.idle(chatId);
     const error = client.events().find((e) => e.type === 'error');

@@ -6,7 +6,8 @@ import { HistoryStore } from '../../src/host/history';
 import { KeyStore } from '../../src/host/keys';
 import { fillBuiltins, promptVariables } from '../../src/host/prompts';
 import type { ChatMessage } from '../../src/protocol';
-import { chatStream, modelList } from '../fakes/openaiFormat';
+import { GROQ_MODELS_TODAY, groqModelList } from '../fakes/groqModels';
+import { chatStream } from '../fakes/openaiFormat';
 import { FakeServer } from '../fakes/server';
 import { extensionModels, registerExtensionModel } from '../../src/providers/extensionModels';
 import { baseConfig, collect, configFor, MemorySecrets, RecordingClient, tempDir } from './helpers';
@@ -27,7 +28,7 @@ describe('conversations: edit, regenerate, continue, chats, attachments, export,
   after(() => server.stop());
   beforeEach(async () => {
     server.reset();
-    server.route(/\/models$/, () => modelList(['llama-3.3-70b-versatile', 'listed-by-endpoint']));
+    server.route(/\/models$/, () => groqModelList([...GROQ_MODELS_TODAY, { id: 'listed-by-endpoint', owned_by: 'test', context_window: 8192, max_completion_tokens: 1024 }]));
     store = tempDir('store');
     ws = tempDir('ws');
     writeFileSync(join(ws.path, 'hello.ts'), 'export const answer = 42;\n');
@@ -143,7 +144,7 @@ describe('conversations: edit, regenerate, continue, chats, attachments, export,
   it('an image for a model that cannot see refuses to send, and says why', async () => {
     await service.handle(client, { type: 'attachImage', chatId: chatId(), name: 'shot.png', mimeType: 'image/png', base64: 'iVBORw0KGgo=' });
     await service.handle(client, { type: 'send', chatId: chatId(), text: 'look' });
-    assert.match(client.notices().at(-1)!, /llama-3\.3-70b-versatile cannot see images/);
+    assert.match(client.notices().at(-1)!, /openai\/gpt-oss-120b cannot see images/);
     assert.equal(server.requests.length, 0);
     await service.handle(client, { type: 'setConfig', chatId: chatId(), patch: { model: 'meta-llama/llama-4-scout-17b-16e-instruct' } });
     await say('look', ['a screenshot']);
@@ -166,7 +167,7 @@ describe('conversations: edit, regenerate, continue, chats, attachments, export,
     assert.equal(documents[0].language, 'markdown');
     assert.match(documents[0].content, /^# What is 6 x 7\?/);
     assert.match(documents[0].content, /## You\n\nWhat is 6 x 7\?/);
-    assert.match(documents[0].content, /## llama-3\.3-70b-versatile\n\n\*\*42\*\*/);
+    assert.match(documents[0].content, /## openai\/gpt-oss-120b\n\n\*\*42\*\*/);
   });
 
   it('keys set from the panel go to secret storage only; state says set/not set and where from', async () => {
@@ -180,11 +181,12 @@ describe('conversations: edit, regenerate, continue, chats, attachments, export,
     assert.equal(client.state.providers.find((p) => p.id === 'groq')!.keySet, false);
   });
 
-  it('models from the models endpoint are merged into the list', async () => {
+  it('the picker offers what the models endpoint lists now (chat models only, recommended first), with its age', async () => {
+    const before = Date.now();
     await service.handle(client, { type: 'refreshModels', provider: 'groq' });
     const groq = client.state.providers.find((p) => p.id === 'groq')!;
-    assert.ok(groq.models.includes('listed-by-endpoint'));
-    assert.ok(groq.models.includes('llama-3.1-8b-instant'), 'built-ins stay');
+    assert.deepEqual(groq.models, ['openai/gpt-oss-120b', 'openai/gpt-oss-20b', 'groq/compound', 'listed-by-endpoint', 'qwen/qwen3.6-27b']);
+    assert.ok(groq.listedAt! >= before, 'the list says when it was fetched');
   });
 
   it('code actions reach the editor: copy and new file', async () => {

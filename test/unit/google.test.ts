@@ -245,14 +245,17 @@ describe('Google adapter (@google/genai against a Gemini-API-format server)', ()
     assert.equal(server.requests.length, 1);
   });
 
-  it('lists models that support generateContent, without the models/ prefix', async () => {
+  it('lists models that support generateContent, without the models/ prefix, with their limits and thinking flag', async () => {
     server.enqueue(geminiModelList([
-      { id: 'gemini-2.5-flash', methods: ['generateContent', 'countTokens', 'createCachedContent'] },
+      { id: 'gemini-2.5-flash', methods: ['generateContent', 'countTokens', 'createCachedContent'], thinking: true },
       { id: 'text-embedding-004', methods: ['embedContent'] },
-      { id: 'gemini-2.5-pro', methods: ['generateContent'] },
+      { id: 'gemini-2.0-flash', methods: ['generateContent'], output: 8192, thinking: false },
     ]));
     const adapter = await google.createAdapter({ apiKey: 'k-12345678', baseUrl, timeoutMs: 10_000, maxRetries: 0 });
-    assert.deepEqual(await adapter.listModels!(), ['gemini-2.5-flash', 'gemini-2.5-pro']);
+    assert.deepEqual(await adapter.listModels!(), [
+      { id: 'gemini-2.5-flash', contextWindow: 1_048_576, maxOutput: 65_536, reasoning: true },
+      { id: 'gemini-2.0-flash', contextWindow: 1_048_576, maxOutput: 8192, reasoning: false },
+    ]);
     assert.equal(server.last.path, '/v1beta/models');
     assert.equal(server.last.headers['x-goog-api-key'], 'k-12345678');
   });

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyCapabilities } from '../../src/providers/capabilities';
-import type { AdapterEvent, AdapterOptions, ProviderDefinition, Turn } from '../../src/providers/types';
+import type { AdapterEvent, AdapterOptions, ModelFacts, ProviderDefinition, Turn } from '../../src/providers/types';
 import type { ChatConfig, HostMessage, StreamEvent } from '../../src/protocol';
 import type { Client } from '../../src/host/chatService';
 import type { SecretStore } from '../../src/host/keys';
@@ -23,8 +23,8 @@ export const baseConfig: Omit<ChatConfig, 'provider' | 'model'> = {
   thinkingBudget: null,
 };
 
-export function configFor(definition: ProviderDefinition, model: string, patch: Partial<ChatConfig> = {}): ChatConfig {
-  return applyCapabilities({ ...baseConfig, provider: definition.id, model, ...patch }, definition.capabilities(model));
+export function configFor(definition: ProviderDefinition, model: string, patch: Partial<ChatConfig> = {}, facts?: ModelFacts): ChatConfig {
+  return applyCapabilities({ ...baseConfig, provider: definition.id, model, ...patch }, definition.capabilities(model, facts));
 }
 
 /** Runs an adapter's stream to the end, collecting events; errors are returned, not thrown. */
