@@ -2,7 +2,8 @@
 // availability taken from the model's capabilities. Invalid input is refused inline and never sent.
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-textfield/vscode-textfield.js';
-import type { ChatConfig, ChatConfigPatch, ControlName, Range, ReasoningEffort } from '../src/protocol';
+import { REASONING_FORMATS, SERVICE_TIERS, type ChatConfig, type ChatConfigPatch, type ControlName, type Range, type ReasoningEffort, type ReasoningFormat, type ServiceTier } from '../src/protocol';
+import { jsonSchemaProblem } from '../src/providers/jsonSchema';
 import { h, hasFocus } from './dom';
 import { state, unsupportedReason } from './store';
 import { post } from './vscode';
@@ -28,6 +29,7 @@ export const NUMERIC_CONTROLS: NumericSpec[] = [
 ];
 
 const EFFORTS: ReasoningEffort[] = ['none', 'minimal', 'low', 'medium', 'high'];
+const FORMAT_LABEL: Record<ReasoningFormat, string> = { parsed: 'parsed (separate)', raw: 'raw (<think> tags)', hidden: 'hidden' };
 const MAX_STOP = 16;
 const MAX_STOP_LENGTH = 200;
 const MAX_SYSTEM = 100_000;
@@ -104,7 +106,8 @@ export class ControlsArea {
   constructor() {
     this.el = h('section', { id: 'controls', class: 'controls', 'aria-label': 'Model settings', hidden: true });
     this.el.append(this.systemRow(), h('div', { class: 'controls-grid' }, ...NUMERIC_CONTROLS.map((spec) => this.numericRow(spec))));
-    this.el.append(h('div', { class: 'controls-grid' }, this.stopRow(), this.effortRow(), this.jsonRow()));
+    this.el.append(h('div', { class: 'controls-grid' }, this.stopRow(), this.effortRow(), this.formatRow(), this.tierRow(), this.jsonRow()));
+    this.el.append(this.schemaRow());
   }
 
   // ---- building ----
@@ -182,6 +185,53 @@ export class ControlsArea {
       this.flush();
     });
     return this.makeRow('reasoningEffort', 'Reasoning effort', select, 'How much the model reasons before answering');
+  }
+
+  private formatRow(): HTMLElement {
+    const select = h('select', { 'aria-label': 'Reasoning format' }, new Option('default', ''), ...REASONING_FORMATS.map((f) => new Option(FORMAT_LABEL[f], f)));
+    select.addEventListener('change', () => {
+      this.queue({ reasoningFormat: (select.value || null) as ReasoningFormat | null });
+      this.flush();
+    });
+    return this.makeRow('reasoningFormat', 'Reasoning format', select, 'How the model’s reasoning comes back: separately, inline in <think> tags, or not at all');
+  }
+
+  private tierRow(): HTMLElement {
+    const select = h('select', { 'aria-label': 'Service tier' }, new Option('default', ''), ...SERVICE_TIERS.map((t) => new Option(t.replace('_', ' '), t)));
+    select.addEventListener('change', () => {
+      this.queue({ serviceTier: (select.value || null) as ServiceTier | null });
+      this.flush();
+    });
+    return this.makeRow('serviceTier', 'Service tier', select, 'Groq: on demand, flex (cheaper capacity, may be refused when busy), performance, or auto');
+  }
+
+  private schemaRow(): HTMLElement {
+    const textarea = h('textarea', { rows: 3, spellcheck: 'false', placeholder: '{"type": "object", "properties": {"answer": {"type": "string"}}, "required": ["answer"]}', 'aria-label': 'JSON schema' });
+    const check = (commit: boolean) => {
+      const text = textarea.value.trim();
+      const problem = text ? jsonSchemaProblem(text) : undefined;
+      this.showError('jsonSchema', problem);
+      if (!problem) {
+        this.queue({ jsonSchema: text });
+        if (commit) this.flush();
+      }
+    };
+    textarea.addEventListener('input', () => check(false));
+    textarea.addEventListener('change', () => check(true));
+    return this.makeRow('jsonSchema', 'JSON schema (structured output)', textarea, 'The reply must be JSON that follows this schema; checked before it is sent', true);
+  }
+
+  /** Only the values the model takes are offered; the others stay listed, disabled, so the choice is visible. */
+  private limitOptions(name: 'reasoningEffort' | 'reasoningFormat', allowed: readonly string[] | undefined, blocked?: { value: string; reason: string }): void {
+    const select = this.rows.get(name)?.input as HTMLSelectElement | undefined;
+    if (!select) return;
+    for (const option of Array.from(select.options)) {
+      if (!option.value) continue;
+      const off = (allowed !== undefined && !allowed.includes(option.value)) || blocked?.value === option.value;
+      option.disabled = off;
+      option.hidden = allowed !== undefined && !allowed.includes(option.value);
+      option.title = blocked?.value === option.value ? blocked.reason : '';
+    }
   }
 
   private jsonRow(): HTMLElement {
@@ -266,6 +316,12 @@ export class ControlsArea {
     if (this.pending && this.pending.chatId !== chat.id) this.flush();
     this.sent = {};
     const config = chat.config;
+    const caps = state.capabilities;
+    const effortSelect = this.rows.get('reasoningEffort')?.input as HTMLSelectElement | undefined;
+    if (effortSelect && caps?.reasoningEfforts?.includes('default') && !Array.from(effortSelect.options).some((o) => o.value === 'default')) effortSelect.append(new Option('default (the model’s own)', 'default'));
+    this.limitOptions('reasoningEffort', caps?.reasoningEfforts ?? EFFORTS);
+    const jsonOutput = config.jsonMode || !!config.jsonSchema?.trim();
+    this.limitOptions('reasoningFormat', caps?.reasoningFormats, jsonOutput && caps?.rawReasoningWithJson ? { value: 'raw', reason: caps.rawReasoningWithJson } : undefined);
     for (const [name, row] of this.rows) {
       const reason = unsupportedReason(name);
       const disabled = reason !== undefined;
@@ -290,6 +346,9 @@ export class ControlsArea {
     const input = row.input;
     if (name === 'jsonMode') (input as HTMLInputElement).checked = config.jsonMode;
     else if (name === 'reasoningEffort') (input as HTMLSelectElement).value = config.reasoningEffort ?? '';
+    else if (name === 'reasoningFormat') (input as HTMLSelectElement).value = config.reasoningFormat ?? '';
+    else if (name === 'serviceTier') (input as HTMLSelectElement).value = config.serviceTier ?? '';
+    else if (name === 'jsonSchema') (input as HTMLTextAreaElement).value = config.jsonSchema ?? '';
     else if (name === 'system') (input as HTMLTextAreaElement).value = config.system;
     else if (name === 'stop') (input as HTMLTextAreaElement).value = formatStop(config.stop);
     else {

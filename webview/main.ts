@@ -3,6 +3,7 @@ import { Attachments } from './attachments';
 import { ChatList } from './chatList';
 import { ContextMeter } from './contextMeter';
 import { ControlsArea } from './controls';
+import { ChatCost } from './cost';
 import { h, icon, textButton } from './dom';
 import { MessageList } from './messages';
 import { Prompts, usesBuiltins } from './prompts';
@@ -98,9 +99,10 @@ $('keys-slot').replaceWith(keys.el);
 const chatList = new ChatList(() => setChatListOpen(false, true));
 $('chat-list-slot').replaceWith(chatList.el);
 const meter = new ContextMeter();
+const chatCost = new ChatCost();
 const attachments = new Attachments({ say });
 $('composer').prepend(attachments.chips);
-$('composer-actions-left').append(attachments.button, meter.el);
+$('composer-actions-left').append(attachments.button, meter.el, chatCost.el);
 app.append(attachments.overlay);
 attachments.listen(app, prompt);
 const prompts = new Prompts({ textarea: prompt, send: sendText, inputChanged });
@@ -189,6 +191,14 @@ function inputChanged(): void {
 
 // ---- messages to the user ----
 
+function ago(at: number): string {
+  const minutes = Math.round((Date.now() - at) / 60_000);
+  if (minutes < 1) return 'just now';
+  if (minutes < 90) return `${minutes} min ago`;
+  const hours = Math.round(minutes / 60);
+  return hours < 36 ? `${hours} h ago` : `${Math.round(hours / 24)} days ago`;
+}
+
 let sayTimer: ReturnType<typeof setTimeout> | undefined;
 function say(text: string | undefined): void {
   composerMessage.textContent = text ?? '';
@@ -226,13 +236,24 @@ function renderChrome(): void {
   demoBadge.hidden = !demo;
   modelInput.disabled = demo;
   refreshModels.disabled = demo;
-  banner.hidden = !demo;
+  refreshModels.title = provider?.listedAt ? `Refresh the model list (listed by ${provider.label} ${ago(provider.listedAt)})` : 'Refresh the model list (showing the built-in list)';
+  const gone = !demo && state.modelGone;
+  banner.hidden = !demo && !gone;
+  banner.dataset.kind = demo ? 'demo' : 'model-gone';
+  if (gone) {
+    banner.replaceChildren(
+      icon('warning'),
+      h('span', {}, `${gone.provider} no longer lists ${gone.model} (list fetched ${ago(gone.listedAt)}). It may have been retired; your messages are kept. `),
+      ...(gone.suggestion ? [textButton(`Switch to ${gone.suggestion}`, { class: 'link-button', 'data-action': 'switch-model', 'data-model': gone.suggestion }, 'arrow-right')] : []),
+      textButton('Refresh list', { class: 'link-button', 'data-action': 'refresh-models' }, 'refresh'),
+    );
+  }
   if (demo) {
     const groq = state.providers.find((p) => p.id === 'groq');
     banner.replaceChildren(
       icon('info'),
       h('span', {}, 'You are chatting with the offline demo model: it echoes your message. ',
-        groq?.keySet ? 'A Groq key is set: switch to Groq to chat with a real model.' : 'To use a real model, set a Groq API key, then choose Groq as the provider.'),
+        groq?.keySet ? 'A Groq key is set: switch to Groq to chat with a real model.' : chat.fallbackFrom ? `To use a real model, set a ${state.providers.find((p) => p.id === chat.fallbackFrom)?.label ?? 'Groq'} API key: this chat moves there as soon as it is set.` : 'To use a real model, set a Groq API key, then choose Groq as the provider.'),
       groq?.keySet
         ? textButton('Use Groq', { class: 'link-button', 'data-action': 'use-groq' }, 'arrow-right')
         : textButton('Set Groq API key', { class: 'link-button', 'data-action': 'set-key', 'data-provider': 'groq' }, 'key'),
@@ -253,6 +274,7 @@ function renderComposer(): void {
   sendReason.hidden = !blocked;
   sendReason.textContent = blocked ?? '';
   meter.render(prompt.value);
+  chatCost.render();
 }
 
 function renderAll(): void {
@@ -288,6 +310,7 @@ function handle(message: HostMessage): void {
       state.chats = message.chats;
       state.providers = message.providers;
       state.capabilities = message.capabilities;
+      state.modelGone = message.modelGone;
       state.pendingAttachments = message.pendingAttachments;
       state.prompts = message.prompts;
       if (message.ui.showControls !== lastHostShowControls) {
@@ -568,6 +591,12 @@ document.addEventListener('click', (e) => {
       return;
     case 'use-groq':
       if (chat) post({ type: 'setConfig', chatId: chat.id, patch: { provider: 'groq' } });
+      return;
+    case 'switch-model':
+      if (chat && target.dataset.model) post({ type: 'setConfig', chatId: chat.id, patch: { model: target.dataset.model } });
+      return;
+    case 'refresh-models':
+      refreshModels.click();
       return;
   }
 });

@@ -1,4 +1,5 @@
 import type { ChatMessage, ErrorAction, StreamEvent, Usage } from '../src/protocol';
+import { costText } from './cost';
 import { h, humanSize, icon, iconButton, textButton } from './dom';
 import { renderMarkdown, StreamingMarkdown } from './markdown';
 
@@ -29,7 +30,7 @@ function usageText(usage: Usage | undefined): string {
 
 /** Everything but the texts (compared as strings) that changes how a message looks. */
 function versionOf(m: ChatMessage): string {
-  return `${m.status ?? ''}|${m.error?.kind ?? ''}|${m.error?.message ?? ''}|${m.error?.action ?? ''}|${usageText(m.usage)}|${m.attachments?.length ?? 0}`;
+  return `${m.status ?? ''}|${m.error?.kind ?? ''}|${m.error?.message ?? ''}|${m.error?.action ?? ''}|${usageText(m.usage)}|${m.cost}|${m.attachments?.length ?? 0}`;
 }
 
 /** One rendered message; its DOM is only rebuilt when its content changed. */
@@ -122,6 +123,8 @@ export class MessageView {
     }
     const usage = usageText(message.usage);
     if (usage) this.footer.append(h('span', { class: 'usage', title: 'Tokens used by this reply' }, usage));
+    const cost = costText(message);
+    if (cost) this.footer.append(h('span', { class: 'cost', title: message.cost === null ? 'The catalog (models.dev) has no price for this model' : 'Cost of this reply at the catalog’s (models.dev) prices' }, cost));
   }
 
   // ---- inline editing of a user message ----

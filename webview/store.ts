@@ -1,11 +1,13 @@
 // The panel's mirror of the host's state, shared by the panel's modules (the host owns the truth).
-import type { AttachmentInfo, Capabilities, Chat, ChatSummary, ControlName, ProviderInfo } from '../src/protocol';
+import type { AttachmentInfo, Capabilities, Chat, ChatSummary, ControlName, HostMessage, ProviderInfo } from '../src/protocol';
 
 export interface PanelState {
   chat?: Chat;
   chats: ChatSummary[];
   providers: ProviderInfo[];
   capabilities?: Capabilities;
+  /** The chat's model is no longer in its provider's list. */
+  modelGone?: Extract<HostMessage, { type: 'state' }>['modelGone'];
   pendingAttachments: AttachmentInfo[];
   prompts: string[];
   showControls: boolean;

@@ -2,7 +2,8 @@
 // streaming from a local Groq-format server through groq-sdk.
 import assert from 'node:assert/strict';
 import type { FrameLocator } from 'playwright-core';
-import { apiError, chatStream, modelList } from '../fakes/openaiFormat';
+import { GROQ_MODELS_TODAY, groqModelDecommissioned, groqModelList } from '../fakes/groqModels';
+import { apiError, chatStream } from '../fakes/openaiFormat';
 import { FakeServer } from '../fakes/server';
 import { sampleWorkspace, startVsCode, type Session } from './harness';
 
@@ -38,7 +39,8 @@ describe('e2e: chat in a real VS Code', function () {
 
   before(async function () {
     await groq.start();
-    groq.route(/\/models$/, () => modelList(['llama-3.3-70b-versatile', 'llama-3.1-8b-instant', 'e2e-listed-model']));
+    // Today's list, without the model Parley would pick offline: the chat must take what the endpoint lists.
+    groq.route(/\/models$/, () => groqModelList(GROQ_MODELS_TODAY.filter((m) => m.id !== 'openai/gpt-oss-120b')));
     vs = await startVsCode({ workspace: sampleWorkspace, name: 'chat', settings: { 'parley.groq.baseUrl': groq.url } });
   });
   afterEach(async function () {
@@ -63,16 +65,21 @@ describe('e2e: chat in a real VS Code', function () {
     await vs.screenshot('demo-reply');
   });
 
-  it('Parley: Set API Key stores the Groq key; the panel then offers Groq', async function () {
+  it('Parley: Set API Key stores the Groq key; the demo chat moves to Groq, on a model Groq lists now', async function () {
     await vs.runCommand('Parley: Set API Key');
     await vs.quickPick('Groq');
     await vs.quickInputType(GROQ_KEY);
     await watch(() => panel.locator('#provider option[value="groq"]').innerText(), (t) => !/no key/i.test(t));
+    // No provider was chosen by hand: the chat was on the demo model only for want of a key.
+    await watch(() => panel.locator('#provider').inputValue(), (v) => v === 'groq');
+    await watch(() => panel.locator('#demo-badge').isHidden(), (v) => v === true);
+    assert.equal(await panel.locator('#model').inputValue(), 'openai/gpt-oss-20b');
+    assert.match(await panel.locator('#notice').innerText(), /now uses Groq \(openai\/gpt-oss-20b\)/);
+    const offered = await panel.locator('datalist#models option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    assert.deepEqual(offered, ['openai/gpt-oss-20b', 'groq/compound', 'qwen/qwen3.6-27b'], 'speech, TTS and guard models are not offered');
   });
 
   it('a Groq reply streams incrementally from the local server through groq-sdk', async function () {
-    await panel.locator('#provider').selectOption('groq');
-    await watch(() => panel.locator('#demo-badge').isVisible(), (v) => v === false);
     const words = Array.from({ length: 40 }, (_, i) => `word${i} `);
     groq.enqueue(chatStream(words, { delayMs: 40, usage: { prompt_tokens: 31, completion_tokens: 40 } }));
     await send('Stream forty words');
@@ -85,12 +92,13 @@ describe('e2e: chat in a real VS Code', function () {
     assert.equal(request.path, '/openai/v1/chat/completions');
     assert.equal(request.headers.authorization, `Bearer ${GROQ_KEY}`);
     assert.equal(request.body.stream, true);
-    assert.equal(request.body.model, 'llama-3.3-70b-versatile');
+    assert.equal(request.body.model, 'openai/gpt-oss-20b', 'the first message goes to a model the models endpoint listed');
     assert.equal(request.body.messages[0].role, 'system');
     assert.deepEqual(request.body.messages.at(-1), { role: 'user', content: 'Stream forty words' });
     // The demo exchange before it is part of the conversation.
     assert.ok(request.body.messages.some((m: { content: string }) => m.content === 'Hello from the e2e test'));
     assert.match(await lastReply().innerText(), /31 in · 40 out/);
+    assert.match(await lastReply().locator('.cost').innerText(), /^<?\$0\.\d+$/, 'the reply shows its cost at the catalog price');
   });
 
   it('Stop aborts mid-stream, keeps the partial reply marked stopped, and sending again works', async function () {
@@ -132,6 +140,31 @@ describe('e2e: chat in a real VS Code', function () {
     await send('and now?');
     await watch(replyText, (t) => t === 'Recovered.');
   });
+
+  it('a saved chat on a decommissioned model says so after a reload, before anyone types, and the switch works', async function () {
+    const model = panel.locator('#model');
+    await model.fill('llama-3.3-70b-versatile');
+    await model.press('Enter');
+    const banner = panel.locator('#banner');
+    await watch(() => banner.innerText().catch(() => ''), (t) => /no longer lists llama-3\.3-70b-versatile/.test(t));
+    groq.enqueue(groqModelDecommissioned('llama-3.3-70b-versatile'));
+    await send('still there?');
+    await watch(() => lastReply().locator('.message-error').innerText().catch(() => ''), (t) => /no longer serves llama-3\.3-70b-versatile: it was decommissioned/.test(t));
+    await vs.reload();
+    await vs.runCommand('Parley: Start Chat');
+    panel = vs.webview();
+    await panel.locator('textarea#prompt').waitFor({ timeout: 30_000 });
+    await watch(() => panel.locator('#banner').innerText().catch(() => ''), (t) => /Groq no longer lists llama-3\.3-70b-versatile/.test(t));
+    assert.match(await panel.locator('article.message.user').last().innerText(), /still there\?/, 'the history is kept');
+    await vs.screenshot('model-gone-after-reload');
+    await panel.locator('#banner').getByRole('button', { name: 'Switch to openai/gpt-oss-20b' }).click();
+    await watch(() => panel.locator('#model').inputValue(), (v) => v === 'openai/gpt-oss-20b');
+    await watch(() => panel.locator('#banner').isHidden(), (v) => v === true);
+    groq.enqueue(chatStream(['Back on a live model.']));
+    await send('and now?');
+    await watch(replyText, (t) => t === 'Back on a live model.');
+    assert.equal(groq.last.body.model, 'openai/gpt-oss-20b');
+  });
 });
 
 describe('e2e: a reply in flight when the extension host dies', function () {
@@ -140,7 +173,7 @@ describe('e2e: a reply in flight when the extension host dies', function () {
 
   before(async function () {
     await groq.start();
-    groq.route(/\/models$/, () => modelList(['llama-3.3-70b-versatile']));
+    groq.route(/\/models$/, () => groqModelList());
     vs = await startVsCode({ workspace: sampleWorkspace, name: 'host-crash', settings: { 'parley.groq.baseUrl': groq.url }, env: { GROQ_API_KEY: GROQ_KEY } });
   });
   afterEach(async function () {

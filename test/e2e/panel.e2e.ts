@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FrameLocator } from 'playwright-core';
-import { chatStream, modelList } from '../fakes/openaiFormat';
+import { chatStream } from '../fakes/openaiFormat';
+import { groqModelList } from '../fakes/groqModels';
 import { FakeServer } from '../fakes/server';
 import { sampleWorkspace, startVsCode, type Session } from './harness';
 
@@ -36,7 +37,7 @@ describe('e2e: attachments, prompts, reload, export', function () {
 
   before(async function () {
     await groq.start();
-    groq.route(/\/models$/, () => modelList(['llama-3.3-70b-versatile']));
+    groq.route(/\/models$/, () => groqModelList());
     vs = await startVsCode({
       workspace: sampleWorkspace,
       name: 'panel',

@@ -6,6 +6,7 @@ import type { FrameLocator } from 'playwright-core';
 import { anthropicModelList, messageStream } from '../fakes/anthropicFormat';
 import { geminiModelList, geminiStream } from '../fakes/geminiFormat';
 import { chatStream, modelList } from '../fakes/openaiFormat';
+import { groqModelList } from '../fakes/groqModels';
 import { FakeServer, type FakeReply } from '../fakes/server';
 import { sampleWorkspace, startVsCode, type Session } from './harness';
 
@@ -40,7 +41,7 @@ describe('e2e: one conversation across four providers', function () {
 
   before(async function () {
     for (const server of Object.values(servers)) await server.start();
-    servers.groq.route(/\/models$/, () => modelList(['llama-3.3-70b-versatile']));
+    servers.groq.route(/\/models$/, () => groqModelList());
     servers.openai.route(/\/models$/, () => modelList(['gpt-4.1-mini']));
     servers.anthropic.route(/\/models$/, () => anthropicModelList(['claude-sonnet-4-6']));
     servers.google.route(/\/models$/, () => geminiModelList([{ id: 'gemini-2.5-flash', methods: ['generateContent'] }]));

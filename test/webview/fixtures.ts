@@ -100,6 +100,7 @@ export interface StateOptions {
   showControls?: boolean;
   providers?: ProviderInfo[];
   chats?: StateMessage['chats'];
+  modelGone?: StateMessage['modelGone'];
 }
 
 export function stateMessage(o: StateOptions = {}): StateMessage {
@@ -127,6 +128,7 @@ export function stateMessage(o: StateOptions = {}): StateMessage {
     pendingAttachments: o.pendingAttachments ?? [],
     prompts: o.prompts ?? PROMPTS,
     ui: { showControls: o.showControls ?? false },
+    ...(o.modelGone && { modelGone: o.modelGone }),
   };
 }
 
