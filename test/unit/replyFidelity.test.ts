@@ -2,6 +2,7 @@
 // errors, notes such as Claude's paused turn. Real SDKs against a local server, through ChatService and its storage.
 import assert from 'node:assert/strict';
 import { ChatService, type ServiceSettings } from '../../src/host/chatService';
+import { chatToMarkdown } from '../../src/host/export';
 import { HistoryStore } from '../../src/host/history';
 import { KeyStore } from '../../src/host/keys';
 import type { ChatConfigPatch, ProviderId } from '../../src/protocol';
@@ -69,6 +70,8 @@ describe('ChatService keeps everything the provider said with the reply', () => 
     // Saved: a new service on the same storage shows them.
     const reopened = await open({});
     assert.deepEqual(reopened.client.state.chat.messages.at(-1)!.citations, [wiki, britannica]);
+    // …and exports them under the reply.
+    assert.match(chatToMarkdown(client.state.chat), /Paris is the capital of France\.\n\nSources:\n\n1\. \[Paris - Wikipedia\]\(<https:\/\/en\.wikipedia\.org\/wiki\/Paris>\)\n2\. \[Paris \| Britannica\]/);
   });
 
   it('an error chunk after the finish chunk (OpenRouter) keeps the usage and is classified by its code', async () => {
