@@ -172,7 +172,8 @@ export function classifyError(err: unknown, context: { provider: string; model: 
   if (status === 413 || ((status === 400 || status === 422) && mentionsContext)) {
     return { kind: 'context', message: `The conversation is too long for ${model}. Start a new chat, remove attachments or delete earlier messages.${detail ? ` Provider said: ${detail}` : ''}` };
   }
-  if (status === 402 || (status === 429 && isOutOfQuota(err))) {
+  // Anthropic says an account without credits with a 400 invalid_request_error.
+  if (status === 402 || (status === 429 && isOutOfQuota(err)) || (status === 400 && /credit balance is too low/i.test(detail))) {
     return { kind: 'quota', message: `${provider} says this account is out of quota or credits (${shown}). Add credits or raise the limit in your ${provider} billing settings; retrying will not help.${detail ? ` Provider said: ${detail}` : ''}` };
   }
   if (status === 429) {

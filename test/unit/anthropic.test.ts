@@ -193,6 +193,15 @@ describe('Anthropic adapter (@anthropic-ai/sdk against a Messages-API-format ser
     assert.match(classified.message, /invalid x-api-key/);
   });
 
+  it('a 400 saying the credit balance is too low is a quota error, with no retry offered', async () => {
+    server.enqueue(anthropicError(400, 'invalid_request_error', 'Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits.'));
+    const { error } = await collect(anthropic, { baseUrl }, turns, configFor(anthropic, MODEL));
+    const classified = classifyError(error, context);
+    assert.equal(classified.kind, 'quota');
+    assert.equal(classified.action, undefined);
+    assert.match(classified.message, /out of quota or credits \(400\).*credit balance is too low/);
+  });
+
   it('a 404 for an unknown model says which model', async () => {
     server.enqueue(anthropicError(404, 'not_found_error', 'model: claude-9'));
     const { error } = await collect(anthropic, { baseUrl }, turns, configFor(anthropic, 'claude-9'));
