@@ -58,7 +58,7 @@ export const FINISH_REASONS = ['stop', 'length', 'stopped', 'content-filter', 'e
 export type FinishReason = (typeof FINISH_REASONS)[number];
 
 export const ERROR_KINDS = [
-  'no-key', 'auth', 'permission', 'model', 'context', 'rate-limit', 'overloaded', 'server',
+  'no-key', 'auth', 'permission', 'model', 'context', 'rate-limit', 'quota', 'overloaded', 'server',
   'network', 'timeout', 'cut-off', 'bad-request', 'bad-response', 'attachment', 'unknown',
 ] as const;
 export type ErrorKind = (typeof ERROR_KINDS)[number];
@@ -67,13 +67,29 @@ export const ERROR_ACTIONS = ['set-key', 'pick-model', 'retry', 'continue'] as c
 export type ErrorAction = (typeof ERROR_ACTIONS)[number];
 
 const UsageSchema = v.object({
+  /** All input tokens, cache reads and cache writes included. */
   inputTokens: v.optional(finiteNumber),
-  outputTokens: v.optional(finiteNumber),
-  reasoningTokens: v.optional(finiteNumber),
+  /** The part of inputTokens read from the provider's prompt cache. */
   cachedInputTokens: v.optional(finiteNumber),
+  /** The part of inputTokens written to the prompt cache (Anthropic). */
   cacheWriteTokens: v.optional(finiteNumber),
+  /** Everything generated, reasoning included. */
+  outputTokens: v.optional(finiteNumber),
+  /** The reasoning part of outputTokens. */
+  reasoningTokens: v.optional(finiteNumber),
 });
 export type Usage = v.InferOutput<typeof UsageSchema>;
+
+/** A source the provider cited (web search, grounding); only http(s) URLs are kept. */
+export const CitationSchema = v.object({
+  url: v.pipe(v.string(), v.maxLength(8192), v.regex(/^https?:\/\//i)),
+  title: v.optional(v.pipe(v.string(), v.maxLength(1000))),
+});
+export type Citation = v.InferOutput<typeof CitationSchema>;
+
+/** Why a reply ended, when the provider said more than the finish reason does (e.g. a paused turn, a blocked prompt). */
+const FinishNoteSchema = v.object({ text: v.pipe(v.string(), v.maxLength(2000)), action: v.optional(v.picklist(ERROR_ACTIONS)) });
+export type FinishNote = v.InferOutput<typeof FinishNoteSchema>;
 
 export const StreamEventSchema = v.variant('type', [
   v.object({ type: v.literal('start'), messageId: id, provider: v.picklist(PROVIDER_IDS), model: v.string() }),
@@ -81,7 +97,8 @@ export const StreamEventSchema = v.variant('type', [
   v.object({ type: v.literal('reasoning-delta'), text: v.string() }),
   v.object({ type: v.literal('status'), text: v.string() }),
   v.object({ type: v.literal('usage'), usage: UsageSchema }),
-  v.object({ type: v.literal('finish'), reason: v.picklist(FINISH_REASONS) }),
+  v.object({ type: v.literal('citation'), citation: CitationSchema }),
+  v.object({ type: v.literal('finish'), reason: v.picklist(FINISH_REASONS), note: v.optional(FinishNoteSchema) }),
   v.object({
     type: v.literal('error'),
     kind: v.picklist(ERROR_KINDS),
@@ -114,6 +131,9 @@ export const MessageSchema = v.object({
   usage: v.optional(UsageSchema),
   status: v.optional(v.picklist(['streaming', 'done', 'stopped', 'error', 'interrupted'])),
   error: v.optional(v.object({ kind: v.picklist(ERROR_KINDS), message: v.string(), action: v.optional(v.picklist(ERROR_ACTIONS)) })),
+  note: v.optional(FinishNoteSchema),
+  /** Deduplicated by url, in order of first appearance. */
+  citations: v.optional(v.array(CitationSchema)),
   attachments: v.optional(v.array(AttachmentInfoSchema)),
   /** US dollars, from the usage and the catalog's prices; `null`: the price of this model is not known. */
   cost: v.optional(v.nullable(finiteNumber)),

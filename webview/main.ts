@@ -345,7 +345,7 @@ function handle(message: HostMessage): void {
         messages.startLive(event.messageId, message?.text ?? '', message?.reasoning ?? '');
       } else messages.applyDelta(event);
       if (event.type === 'error') announce(`Reply failed: ${event.message}`);
-      else if (event.type === 'finish' && event.reason !== 'error') announce(finishedText(event.reason));
+      else if (event.type === 'finish' && event.reason !== 'error') announce(`${event.note ? `${event.note.text} ` : ''}${finishedText(event.reason)}`);
       return;
     }
     case 'notice':

@@ -1,4 +1,4 @@
-import type { ChatMessage, ErrorAction, StreamEvent, Usage } from '../src/protocol';
+import type { ChatMessage, Citation, ErrorAction, ErrorKind, StreamEvent, Usage } from '../src/protocol';
 import { costText } from './cost';
 import { h, humanSize, icon, iconButton, textButton } from './dom';
 import { renderMarkdown, StreamingMarkdown } from './markdown';
@@ -19,10 +19,15 @@ const ERROR_ACTION_LABEL: Record<ErrorAction, { text: string; icon: string; titl
 // One formatter: Number#toLocaleString builds a new one per call (~0.1 ms; thousands on opening a long chat).
 const COUNT = new Intl.NumberFormat('en-US');
 
+const ERROR_ICON: Partial<Record<ErrorKind, string>> = { quota: 'credit-card' };
+
 function usageText(usage: Usage | undefined): string {
   if (!usage) return '';
   const parts = [];
-  if (usage.inputTokens !== undefined) parts.push(`${COUNT.format(usage.inputTokens)} in`);
+  if (usage.inputTokens !== undefined) {
+    const cache = [usage.cachedInputTokens ? `${COUNT.format(usage.cachedInputTokens)} cached` : '', usage.cacheWriteTokens ? `${COUNT.format(usage.cacheWriteTokens)} written to cache` : ''].filter(Boolean);
+    parts.push(`${COUNT.format(usage.inputTokens)} in${cache.length ? ` (${cache.join(', ')})` : ''}`);
+  }
   if (usage.outputTokens !== undefined) parts.push(`${COUNT.format(usage.outputTokens)} out`);
   if (usage.reasoningTokens) parts.push(`${COUNT.format(usage.reasoningTokens)} reasoning`);
   return parts.length ? `${parts.join(' · ')} tokens` : '';
@@ -30,7 +35,15 @@ function usageText(usage: Usage | undefined): string {
 
 /** Everything but the texts (compared as strings) that changes how a message looks. */
 function versionOf(m: ChatMessage): string {
-  return `${m.status ?? ''}|${m.error?.kind ?? ''}|${m.error?.message ?? ''}|${m.error?.action ?? ''}|${usageText(m.usage)}|${m.cost}|${m.attachments?.length ?? 0}`;
+  return `${m.status ?? ''}|${m.error?.kind ?? ''}|${m.error?.message ?? ''}|${m.error?.action ?? ''}|${m.note?.text ?? ''}|${usageText(m.usage)}|${m.cost}|${m.attachments?.length ?? 0}|${m.citations?.length ?? 0}`;
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
 }
 
 /** One rendered message; its DOM is only rebuilt when its content changed. */
@@ -41,6 +54,7 @@ export class MessageView {
   private readonly reasoningState: HTMLElement;
   private readonly reasoningBody: HTMLElement;
   private readonly attachments: HTMLElement;
+  private readonly sources: HTMLElement;
   private readonly footer: HTMLElement;
   private live?: { text: StreamingMarkdown; reasoning: StreamingMarkdown; dirty: boolean };
   private editor?: HTMLElement;
@@ -66,8 +80,9 @@ export class MessageView {
     this.reasoning = h('details', { class: 'reasoning', hidden: true }, h('summary', {}, 'Reasoning', this.reasoningState), this.reasoningBody);
     this.attachments = h('div', { class: 'message-attachments', hidden: true });
     this.body = h('div', { class: user ? 'message-body user-text' : 'message-body markdown' });
+    this.sources = h('nav', { class: 'message-sources', 'aria-label': 'Sources', hidden: true });
     this.footer = h('div', { class: 'message-footer' });
-    this.el.append(header, this.reasoning, this.attachments, this.body, this.footer);
+    this.el.append(header, this.reasoning, this.attachments, this.body, this.sources, this.footer);
     this.update(message);
   }
 
@@ -93,7 +108,19 @@ export class MessageView {
       }
     }
     this.renderAttachments(message);
+    this.renderSources(message.citations);
     this.renderFooter(message);
+  }
+
+  /** The sources a reply cited, numbered in order of first appearance; links open through the host. */
+  private renderSources(citations: Citation[] | undefined): void {
+    const list = citations ?? [];
+    this.sources.hidden = list.length === 0;
+    if (!list.length) return this.sources.replaceChildren();
+    this.sources.replaceChildren(
+      h('span', { class: 'sources-label' }, 'Sources'),
+      h('ol', {}, ...list.map((c) => h('li', {}, h('a', { href: c.url, title: c.url }, c.title || hostOf(c.url)), c.title ? h('span', { class: 'source-host' }, hostOf(c.url)) : null))),
+    );
   }
 
   private renderAttachments(message: ChatMessage): void {
@@ -112,7 +139,7 @@ export class MessageView {
     const status = message.status && STATUS_LABEL[message.status];
     if (status) this.footer.append(h('span', { class: `status-badge ${message.status}` }, status));
     if (message.error) {
-      const error = h('div', { class: 'message-error', 'data-kind': message.error.kind }, icon('error'), h('span', { class: 'error-text' }, message.error.message));
+      const error = h('div', { class: 'message-error', 'data-kind': message.error.kind }, icon(ERROR_ICON[message.error.kind] ?? 'error'), h('span', { class: 'error-text' }, message.error.message));
       const action = message.error.action;
       if (action) {
         const { text, icon: iconName, title } = ERROR_ACTION_LABEL[action];
@@ -120,6 +147,15 @@ export class MessageView {
         if (action === 'set-key') error.append(textButton('Open key settings', { class: 'link-button', 'data-action': 'open-keys', 'data-provider': message.provider }, 'settings'));
       }
       this.footer.append(error);
+    }
+    if (message.note) {
+      const note = h('div', { class: 'message-note', role: 'note' }, icon('info'), h('span', { class: 'note-text' }, message.note.text));
+      const action = message.note.action;
+      if (action) {
+        const { text, icon: iconName, title } = ERROR_ACTION_LABEL[action];
+        note.append(textButton(text, { class: 'link-button', 'data-action': action, title, 'data-provider': message.provider }, iconName));
+      }
+      this.footer.append(note);
     }
     const usage = usageText(message.usage);
     if (usage) this.footer.append(h('span', { class: 'usage', title: 'Tokens used by this reply' }, usage));
@@ -221,13 +257,18 @@ export class MessageView {
         this.message = { ...this.message, usage: { ...this.message.usage, ...event.usage } };
         this.renderFooter({ ...this.message, status: 'streaming' });
         return false;
+      case 'citation':
+        if (this.message.citations?.some((c) => c.url === event.citation.url)) return false;
+        this.message = { ...this.message, citations: [...(this.message.citations ?? []), event.citation] };
+        this.renderSources(this.message.citations);
+        return false;
       case 'error':
         this.message = { ...this.message, status: 'error', error: { kind: event.kind, message: event.message, action: event.action } };
         this.renderFooter(this.message);
         return false;
       case 'finish': {
         const status = event.reason === 'stopped' ? 'stopped' : event.reason === 'error' ? 'error' : event.reason === 'interrupted' ? 'interrupted' : 'done';
-        this.message = { ...this.message, status };
+        this.message = { ...this.message, status, ...(event.note && { note: event.note }) };
         this.renderFooter(this.message);
         this.reasoningState.textContent = '';
         return true;

@@ -352,7 +352,7 @@ function spacer(): HTMLElement {
 
 /** What, besides the width, a message's height depends on; a measured height is kept while this stays the same. */
 function shapeOf(m: ChatMessage): string {
-  return `${m.text.length}|${m.reasoning ? 1 : 0}|${m.status ?? ''}|${m.error?.message.length ?? -1}|${m.attachments?.length ?? 0}|${m.usage ? 1 : 0}`;
+  return `${m.text.length}|${m.reasoning ? 1 : 0}|${m.status ?? ''}|${m.error?.message.length ?? -1}|${m.note?.text.length ?? -1}|${m.attachments?.length ?? 0}|${m.usage ? 1 : 0}|${m.citations?.length ?? 0}`;
 }
 
 /** A height for a message never shown at this width: its text's lines wrapped at the width, plus its frame. */
@@ -366,5 +366,5 @@ function estimateHeight(m: ChatMessage, width: number): number {
     lines += Math.max(1, Math.ceil((stop - start) / charsPerLine));
     start = stop + 1;
   }
-  return 48 + lines * 20 + (m.reasoning ? 26 : 0) + (m.attachments?.length ? 30 : 0) + (m.error ? 40 : 0) + (m.usage || m.status ? 20 : 0);
+  return 48 + lines * 20 + (m.reasoning ? 26 : 0) + (m.attachments?.length ? 30 : 0) + (m.error ? 40 : 0) + (m.note ? 30 : 0) + (m.citations?.length ? 24 + m.citations.length * 20 : 0) + (m.usage || m.status ? 20 : 0);
 }

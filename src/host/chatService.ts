@@ -582,6 +582,7 @@ export class ChatService {
         reply = continuing;
         reply.status = 'streaming';
         delete reply.error;
+        delete reply.note;
       } else {
         turns = await this.toTurns(chat);
         reply = { id: randomUUID(), role: 'assistant', text: '', provider, model, status: 'streaming', createdAt: Date.now() };
@@ -736,8 +737,16 @@ export class ChatService {
           reply.usage = { ...reply.usage, ...event.usage };
           priceUsage(reply.usage);
         }
-        else if (event.type === 'finish') {
+        else if (event.type === 'citation') {
+          // What CitationSchema takes: an http(s) URL of at most 8192 characters, a title of at most 1000.
+          const citation = { url: event.citation.url, ...(event.citation.title && { title: event.citation.title.slice(0, 1000) }) };
+          if (!/^https?:\/\//i.test(citation.url) || citation.url.length > 8192 || reply.citations?.some((c) => c.url === citation.url)) continue;
+          (reply.citations ??= []).push(citation);
+          send({ type: 'citation', citation });
+          continue;
+        } else if (event.type === 'finish') {
           reply.status = event.reason === 'stop' || event.reason === 'length' || event.reason === 'content-filter' ? 'done' : reply.status;
+          if (event.note) reply.note = event.note;
           // Saved before the panel shows it finished: the SDK may take a while to close the stream, and a reply
           // shown as done must survive a reload or crash in that time.
           lastPersist = Date.now();

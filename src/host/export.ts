@@ -9,6 +9,11 @@ export function chatToMarkdown(chat: Chat): string {
     if (m.attachments?.length) lines.push(`*Attachments: ${m.attachments.map((a) => a.source).join(', ')}*`, '');
     if (m.reasoning) lines.push('<details><summary>Reasoning</summary>', '', m.reasoning, '', '</details>', '');
     lines.push(m.text || '*(empty)*', '');
+    if (m.citations?.length) {
+      const link = (c: { url: string; title?: string }) => `[${(c.title || c.url).replace(/[[\]\\]/g, '\\$&')}](<${c.url.replace(/[<>\s]/g, encodeURIComponent)}>)`;
+      lines.push('Sources:', '', ...m.citations.map((c, i) => `${i + 1}. ${link(c)}`), '');
+    }
+    if (m.note) lines.push(`*(${m.note.text})*`, '');
     if (m.status && m.status !== 'done') lines.push(`*(${m.status}${m.error ? `: ${m.error.message}` : ''})*`, '');
   }
   return lines.join('\n');

@@ -1,5 +1,5 @@
 import type { Anthropic as AnthropicClient } from '@anthropic-ai/sdk';
-import type { ChatConfig, FinishReason, Usage } from '../protocol';
+import type { ChatConfig, FinishNote, FinishReason, Usage } from '../protocol';
 import { describeCapabilities } from './capabilities';
 import { ParleyError } from './errors';
 import { retryAwareFetch } from './fetch';
@@ -90,38 +90,66 @@ function mapStopReason(reason: string | null | undefined): FinishReason {
   return 'stop';
 }
 
+/** Shown in the reasoning area in place of a redacted_thinking block's encrypted contents. */
+export const REDACTED_THINKING_NOTE = "*Some reasoning was redacted by Anthropic's safety systems.*";
+const PAUSED_NOTE: FinishNote = { text: 'Claude paused its turn (a long-running server tool). Continue to let it carry on.', action: 'continue' };
+
 interface RawUsage { input_tokens?: number | null; output_tokens?: number | null; cache_creation_input_tokens?: number | null; cache_read_input_tokens?: number | null }
 /** Input as billed: uncached input plus what was written to and read from the prompt cache. */
-function inputTokens(usage: RawUsage | null | undefined): number | undefined {
+function inputUsage(usage: RawUsage | null | undefined): Usage | undefined {
   if (typeof usage?.input_tokens !== 'number') return undefined;
-  return usage.input_tokens + (usage.cache_creation_input_tokens ?? 0) + (usage.cache_read_input_tokens ?? 0);
+  const written = usage.cache_creation_input_tokens ?? 0;
+  const read = usage.cache_read_input_tokens ?? 0;
+  return {
+    inputTokens: usage.input_tokens + written + read,
+    ...(read > 0 && { cachedInputTokens: read }),
+    ...(written > 0 && { cacheWriteTokens: written }),
+  };
 }
 
 /** Turns the Messages API's raw stream events into adapter events. */
 async function* readEvents(stream: AsyncIterable<AnthropicClient.RawMessageStreamEvent>, signal: AbortSignal): AsyncIterable<AdapterEvent> {
-  let input: number | undefined;
+  let input: Usage | undefined;
   let finish: FinishReason | undefined;
+  let note: FinishNote | undefined;
   let stopped = false;
+  let redacted = false;
+  let reasoned = false;
   for await (const event of stream) {
     switch (event.type) {
       case 'message_start':
-        input = inputTokens(event.message.usage);
+        input = inputUsage(event.message.usage);
         break;
       case 'content_block_start':
         // Blocks start empty in practice; take any text they already carry.
         if (event.content_block.type === 'text' && event.content_block.text) yield { type: 'text-delta', text: event.content_block.text };
-        if (event.content_block.type === 'thinking' && event.content_block.thinking) yield { type: 'reasoning-delta', text: event.content_block.thinking };
+        if (event.content_block.type === 'thinking' && event.content_block.thinking) {
+          reasoned = true;
+          yield { type: 'reasoning-delta', text: event.content_block.thinking };
+        }
+        if (event.content_block.type === 'redacted_thinking' && !redacted) {
+          redacted = true;
+          yield { type: 'reasoning-delta', text: `${reasoned ? '\n\n' : ''}${REDACTED_THINKING_NOTE}\n\n` };
+        }
         break;
       case 'content_block_delta':
         if (event.delta.type === 'text_delta') yield { type: 'text-delta', text: event.delta.text };
-        else if (event.delta.type === 'thinking_delta') yield { type: 'reasoning-delta', text: event.delta.thinking };
+        else if (event.delta.type === 'thinking_delta') {
+          reasoned = true;
+          yield { type: 'reasoning-delta', text: event.delta.thinking };
+        } else if (event.delta.type === 'citations_delta' && event.delta.citation.type === 'web_search_result_location') {
+          const { url, title } = event.delta.citation;
+          yield { type: 'citation', citation: { url, ...(title && { title }) } };
+        }
         // signature_delta (and tool deltas) carry nothing to show.
         break;
       case 'message_delta': {
-        if (event.delta.stop_reason) finish = mapStopReason(event.delta.stop_reason);
-        input = inputTokens(event.usage) ?? input;
-        const usage: Usage = {};
-        if (input !== undefined) usage.inputTokens = input;
+        if (event.delta.stop_reason) {
+          finish = mapStopReason(event.delta.stop_reason);
+          note = event.delta.stop_reason === 'pause_turn' ? PAUSED_NOTE : undefined;
+        }
+        input = inputUsage(event.usage) ?? input;
+        const usage: Usage = { ...input };
         if (typeof event.usage?.output_tokens === 'number') usage.outputTokens = event.usage.output_tokens;
         yield { type: 'usage', usage };
         break;
@@ -137,7 +165,7 @@ async function* readEvents(stream: AsyncIterable<AnthropicClient.RawMessageStrea
     error.name = 'StreamCutOff';
     throw error;
   }
-  yield { type: 'finish', reason: finish };
+  yield { type: 'finish', reason: finish, ...(note && { note }) };
 }
 
 export const anthropic: ProviderDefinition = {

@@ -30,23 +30,58 @@ export function mapFinishReason(reason: string | null | undefined): FinishReason
   return 'stop';
 }
 
-interface RawUsage { prompt_tokens?: number; completion_tokens?: number; completion_tokens_details?: { reasoning_tokens?: number } | null }
+interface RawUsage {
+  prompt_tokens?: number;
+  completion_tokens?: number;
+  total_tokens?: number;
+  prompt_tokens_details?: { cached_tokens?: number | null } | null;
+  completion_tokens_details?: { reasoning_tokens?: number | null } | null;
+}
+
+/**
+ * OpenAI counts reasoning inside completion_tokens; xAI counts it beside them (total = prompt + completion +
+ * reasoning, and reasoning may exceed completion). Output is everything generated either way.
+ */
 export function mapUsage(usage: RawUsage): Usage {
   const out: Usage = {};
-  if (typeof usage.prompt_tokens === 'number') out.inputTokens = usage.prompt_tokens;
-  if (typeof usage.completion_tokens === 'number') out.outputTokens = usage.completion_tokens;
-  const reasoning = usage.completion_tokens_details?.reasoning_tokens;
-  if (typeof reasoning === 'number' && reasoning > 0) out.reasoningTokens = reasoning;
+  const reasoning = usage.completion_tokens_details?.reasoning_tokens ?? 0;
+  const prompt = usage.prompt_tokens;
+  const completion = usage.completion_tokens;
+  if (typeof prompt === 'number') out.inputTokens = prompt;
+  const cached = usage.prompt_tokens_details?.cached_tokens;
+  if (typeof cached === 'number' && cached > 0) out.cachedInputTokens = cached;
+  if (typeof completion === 'number') {
+    const reasoningBeside = reasoning > 0 && (reasoning > completion || usage.total_tokens === (prompt ?? 0) + completion + reasoning);
+    out.outputTokens = reasoningBeside ? completion + reasoning : completion;
+  }
+  if (reasoning > 0) out.reasoningTokens = reasoning;
   return out;
 }
 
-export interface ChunkLike {
-  choices?: Array<{ delta?: { content?: string | null; reasoning?: string | null; reasoning_content?: string | null } | null; finish_reason?: string | null }>;
-  usage?: RawUsage | null;
-  x_groq?: { usage?: RawUsage | null } | null;
+interface RawAnnotation { type?: string; url_citation?: { url?: string; title?: string | null } | null }
+
+function* citationsOf(annotations: RawAnnotation[] | null | undefined): Iterable<AdapterEvent> {
+  for (const a of annotations ?? []) {
+    const url = a.type === 'url_citation' ? a.url_citation?.url : undefined;
+    if (url) yield { type: 'citation', citation: { url, ...(a.url_citation?.title && { title: a.url_citation.title }) } };
+  }
 }
 
-/** Turns a stream of chat.completion.chunk objects into adapter events. */
+export interface ChunkLike {
+  choices?: Array<{
+    delta?: { content?: string | null; reasoning?: string | null; reasoning_content?: string | null; annotations?: RawAnnotation[] | null } | null;
+    finish_reason?: string | null;
+  }>;
+  usage?: RawUsage | null;
+  x_groq?: { usage?: RawUsage | null } | null;
+  /** An error sent inside the stream after the 200 (OpenRouter: `{code, message}`, code being the HTTP status). */
+  error?: unknown;
+}
+
+/**
+ * Turns a stream of chat.completion.chunk objects into adapter events. An error chunk may carry the usage
+ * so far (OpenRouter): it is yielded before the error is thrown, shaped like the SDKs' APIError.
+ */
 export async function* readChunks(stream: AsyncIterable<ChunkLike>, signal: AbortSignal): AsyncIterable<AdapterEvent> {
   let finish: FinishReason | undefined;
   for await (const chunk of stream) {
@@ -55,9 +90,11 @@ export async function* readChunks(stream: AsyncIterable<ChunkLike>, signal: Abor
     if (reasoning) yield { type: 'reasoning-delta', text: reasoning };
     const content = choice?.delta?.content;
     if (content) yield { type: 'text-delta', text: content };
-    if (choice?.finish_reason) finish = mapFinishReason(choice.finish_reason);
+    yield* citationsOf(choice?.delta?.annotations);
+    if (choice?.finish_reason && choice.finish_reason !== 'error') finish = mapFinishReason(choice.finish_reason);
     const usage = chunk.x_groq?.usage ?? chunk.usage;
     if (usage) yield { type: 'usage', usage: mapUsage(usage) };
+    if (chunk.error) throw streamError(chunk.error);
   }
   if (signal.aborted) return;
   if (!finish) {
@@ -68,11 +105,17 @@ export async function* readChunks(stream: AsyncIterable<ChunkLike>, signal: Abor
   yield { type: 'finish', reason: finish };
 }
 
+function streamError(body: unknown): Error {
+  const message = (body as { message?: unknown })?.message;
+  return Object.assign(new Error(typeof message === 'string' ? message : 'The provider sent an error inside the stream.'), { name: 'StreamError', error: body });
+}
+
 /** A whole (non-streamed) chat.completion delivered as one delta, e.g. Groq's JSON mode. */
-export function* readCompletion(completion: { choices?: Array<{ message?: { content?: string | null; reasoning?: string | null }; finish_reason?: string | null }>; usage?: RawUsage | null }): Iterable<AdapterEvent> {
+export function* readCompletion(completion: { choices?: Array<{ message?: { content?: string | null; reasoning?: string | null; annotations?: RawAnnotation[] | null }; finish_reason?: string | null }>; usage?: RawUsage | null }): Iterable<AdapterEvent> {
   const choice = completion.choices?.[0];
   if (choice?.message?.reasoning) yield { type: 'reasoning-delta', text: choice.message.reasoning };
   if (choice?.message?.content) yield { type: 'text-delta', text: choice.message.content };
+  yield* citationsOf(choice?.message?.annotations);
   if (completion.usage) yield { type: 'usage', usage: mapUsage(completion.usage) };
   yield { type: 'finish', reason: mapFinishReason(choice?.finish_reason) };
 }

@@ -34,7 +34,7 @@ export function redactKeys(text: string, knownKeys: readonly string[] = []): str
   return out;
 }
 
-type ErrorBody = { type?: unknown; status?: unknown; code?: unknown; message?: unknown; error?: { type?: unknown; status?: unknown; message?: unknown } };
+type ErrorBody = { type?: unknown; status?: unknown; code?: unknown; message?: unknown; error?: { type?: unknown; status?: unknown; code?: unknown; message?: unknown } };
 
 /**
  * The provider's error body: the SDK's parsed `error`, or (for @google/genai, whose ApiError keeps only
@@ -93,6 +93,20 @@ function errorType(err: ErrorLike): string | undefined {
   return undefined;
 }
 
+/** A numeric `code` in an error sent inside a stream is the HTTP status it stands for (OpenRouter's mid-stream errors). */
+function statusOfCode(err: ErrorLike): number | undefined {
+  const body = errorBody(err);
+  const code = body?.code ?? body?.error?.code;
+  return typeof code === 'number' && Number.isInteger(code) && code >= 400 && code < 600 ? code : undefined;
+}
+
+/** OpenAI's 429 `insufficient_quota`: the account is out of credits, which no wait or retry fixes. */
+export function isOutOfQuota(err: unknown): boolean {
+  const e = (err ?? {}) as ErrorLike & { type?: unknown };
+  const body = errorBody(e);
+  return [e.code, e.type, body?.code, body?.type, body?.error?.code, body?.error?.type].includes('insufficient_quota');
+}
+
 function networkCode(err: unknown): string | undefined {
   for (let e = err as ErrorLike | undefined, depth = 0; e && depth < 5; e = e.cause as ErrorLike, depth++) {
     if (typeof e.code === 'string' && /^E[A-Z_]+$/.test(e.code)) return e.code;
@@ -127,8 +141,9 @@ export function classifyError(err: unknown, context: { provider: string; model: 
   const e = (err ?? {}) as ErrorLike;
   const { provider, model, host } = context;
   const detail = redactKeys(providerDetail(e), context.keys).slice(0, 500);
-  const type = typeof e.status === 'number' ? undefined : errorType(e);
-  const status = typeof e.status === 'number' ? e.status : type ? STATUS_OF_ERROR_TYPE[type] : undefined;
+  const codeStatus = typeof e.status === 'number' ? undefined : statusOfCode(e);
+  const type = typeof e.status === 'number' || codeStatus ? undefined : errorType(e);
+  const status = typeof e.status === 'number' ? e.status : codeStatus ?? (type ? STATUS_OF_ERROR_TYPE[type] : undefined);
   /** How the status is shown: the HTTP code, or the error type a mid-stream error event named. */
   const shown = type ?? String(status);
   const name = e.name ?? '';
@@ -161,6 +176,10 @@ export function classifyError(err: unknown, context: { provider: string; model: 
   if (status === 404) return { kind: 'model', message: `${provider} does not know the model "${model}" (404). Pick another model.${detail ? ` Provider said: ${detail}` : ''}`, action: 'pick-model' };
   if (status === 413 || ((status === 400 || status === 422) && mentionsContext)) {
     return { kind: 'context', message: `The conversation is too long for ${model}. Start a new chat, remove attachments or delete earlier messages.${detail ? ` Provider said: ${detail}` : ''}` };
+  }
+  // Anthropic says an account without credits with a 400 invalid_request_error.
+  if (status === 402 || (status === 429 && isOutOfQuota(err)) || (status === 400 && /credit balance is too low/i.test(detail))) {
+    return { kind: 'quota', message: `${provider} says this account is out of quota or credits (${shown}). Add credits or raise the limit in your ${provider} billing settings; retrying will not help.${detail ? ` Provider said: ${detail}` : ''}` };
   }
   if (status === 429) {
     const wait = retryAfterSeconds(err);

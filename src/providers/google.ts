@@ -1,5 +1,5 @@
 import type { GenerateContentConfig, GenerateContentResponse } from '@google/genai';
-import type { ChatConfig, FinishReason, Range, Usage } from '../protocol';
+import type { ChatConfig, FinishNote, FinishReason, Range, Usage } from '../protocol';
 import { describeCapabilities } from './capabilities';
 import { MAX_SILENT_RETRY_WAIT_SECONDS } from './fetch';
 import { configuredSchema } from './jsonSchema';
@@ -76,11 +76,12 @@ function mapFinishReason(reason: string): FinishReason {
   return 'stop';
 }
 
-interface RawUsage { promptTokenCount?: number; candidatesTokenCount?: number; thoughtsTokenCount?: number }
-/** Output counts the thoughts too, as OpenAI's and Anthropic's output tokens do. */
+interface RawUsage { promptTokenCount?: number; candidatesTokenCount?: number; thoughtsTokenCount?: number; cachedContentTokenCount?: number }
+/** Output counts the thoughts too, as OpenAI's and Anthropic's output tokens do; the prompt count includes cached content. */
 function mapUsage(usage: RawUsage): Usage {
   const out: Usage = {};
   if (typeof usage.promptTokenCount === 'number') out.inputTokens = usage.promptTokenCount;
+  if (usage.cachedContentTokenCount) out.cachedInputTokens = usage.cachedContentTokenCount;
   const thoughts = usage.thoughtsTokenCount ?? 0;
   if (typeof usage.candidatesTokenCount === 'number' || thoughts) out.outputTokens = (usage.candidatesTokenCount ?? 0) + thoughts;
   if (thoughts) out.reasoningTokens = thoughts;
@@ -90,6 +91,7 @@ function mapUsage(usage: RawUsage): Usage {
 /** Turns streamed GenerateContentResponse chunks into adapter events. */
 async function* readResponses(stream: AsyncIterable<GenerateContentResponse>): AsyncIterable<AdapterEvent> {
   let finish: FinishReason | undefined;
+  let note: FinishNote | undefined;
   let usage: RawUsage | undefined;
   for await (const chunk of stream) {
     const candidate = chunk.candidates?.[0];
@@ -97,9 +99,19 @@ async function* readResponses(stream: AsyncIterable<GenerateContentResponse>): A
       if (typeof part.text !== 'string' || !part.text) continue;
       yield part.thought ? { type: 'reasoning-delta', text: part.text } : { type: 'text-delta', text: part.text };
     }
-    if (candidate?.finishReason) finish = mapFinishReason(candidate.finishReason);
+    for (const source of candidate?.groundingMetadata?.groundingChunks ?? []) {
+      if (source.web?.uri) yield { type: 'citation', citation: { url: source.web.uri, ...(source.web.title && { title: source.web.title }) } };
+    }
+    if (candidate?.finishReason) {
+      finish = mapFinishReason(candidate.finishReason);
+      if (finish === 'content-filter') note = { text: `Gemini stopped the reply (${candidate.finishReason}).` };
+    }
     // A blocked prompt gets no candidates, only promptFeedback.
-    if (chunk.promptFeedback?.blockReason) finish = 'content-filter';
+    const blocked = chunk.promptFeedback?.blockReason;
+    if (blocked) {
+      finish = 'content-filter';
+      note = { text: `Gemini blocked the prompt (${blocked})${chunk.promptFeedback?.blockReasonMessage ? `: ${chunk.promptFeedback.blockReasonMessage}` : ''} and sent no reply. Rephrase the message or start a new chat.` };
+    }
     // Every chunk carries the running totals; the last one counts.
     if (chunk.usageMetadata) usage = chunk.usageMetadata;
   }
@@ -109,7 +121,7 @@ async function* readResponses(stream: AsyncIterable<GenerateContentResponse>): A
     error.name = 'StreamCutOff';
     throw error;
   }
-  yield { type: 'finish', reason: finish };
+  yield { type: 'finish', reason: finish, ...(note && { note }) };
 }
 
 // ---- request start: timeout and retries ----

@@ -48,7 +48,9 @@ export async function createChatCompletionsAdapter(options: AdapterOptions, spec
         return;
       }
       const params = { ...body, stream: true, ...(spec.includeUsage && { stream_options: { include_usage: true } }) };
-      const stream = await client.chat.completions.create(params as OpenAIClient.Chat.ChatCompletionCreateParamsStreaming, { signal });
+      // 'events': every chunk reaches readChunks, an error chunk too, so the usage it carries is kept
+      // (by default the SDK throws on it and drops the rest of the chunk).
+      const stream = await client.chat.completions.create(params as OpenAIClient.Chat.ChatCompletionCreateParamsStreaming, { signal, __streamMode: 'events' });
       yield* readChunks(stream, signal);
     },
     async listModels(signal) {

@@ -1,4 +1,4 @@
-import type { Capabilities, ChatConfig, FinishReason, ProviderId, Usage } from '../protocol';
+import type { Capabilities, ChatConfig, Citation, FinishNote, FinishReason, ProviderId, Usage } from '../protocol';
 import type { ListedModel, ModelFacts } from './catalog';
 
 export type { ListedModel, ModelFacts };
@@ -9,7 +9,8 @@ export type AdapterEvent =
   | { type: 'reasoning-delta'; text: string }
   | { type: 'status'; text: string }
   | { type: 'usage'; usage: Usage }
-  | { type: 'finish'; reason: FinishReason };
+  | { type: 'citation'; citation: Citation }
+  | { type: 'finish'; reason: FinishReason; note?: FinishNote };
 
 export interface ImagePart { mimeType: string; base64: string; name: string }
 

@@ -8,7 +8,14 @@ export interface MessageStreamOptions {
   model?: string;
   /** Deltas of a thinking block sent before the text block (extended thinking), closed by a signature_delta. */
   thinking?: string[];
-  stopReason?: 'end_turn' | 'max_tokens' | 'stop_sequence' | 'refusal';
+  /** A redacted_thinking block (encrypted, nothing readable) sent first, as when safety systems flag the thinking. */
+  redactedThinking?: boolean;
+  /**
+   * The web search server tool: a server_tool_use block, its web_search_tool_result block, then the text block
+   * whose deltas are preceded by one citations_delta (web_search_result_location) per citation.
+   */
+  webSearch?: { query: string; results: Array<{ url: string; title: string }>; citations: Array<{ url: string; title: string | null; cited_text: string }> };
+  stopReason?: 'end_turn' | 'max_tokens' | 'stop_sequence' | 'refusal' | 'pause_turn';
   usage?: { input_tokens: number; output_tokens: number; cache_creation_input_tokens?: number; cache_read_input_tokens?: number };
 }
 
@@ -38,6 +45,22 @@ export function messageEvents(deltas: string[], options: MessageStreamOptions = 
     }),
   ];
   let index = 0;
+  if (options.redactedThinking) {
+    frames.push(event('content_block_start', { index, content_block: { type: 'redacted_thinking', data: 'EmwKAhgBEgy3va3pzix/LafPsn4aDFIT2Xlxh0L5L8rLVyIwxtE3rAFBa8cr3qpPkNRj2YfWXGmKDxH4mPnZ5sQ7vB5URj' } }));
+    frames.push(event('content_block_stop', { index }));
+    index++;
+  }
+  if (options.webSearch) {
+    const id = `srvtoolu_${counter}`;
+    frames.push(event('content_block_start', { index, content_block: { type: 'server_tool_use', id, name: 'web_search', input: {} } }));
+    frames.push(event('content_block_delta', { index, delta: { type: 'input_json_delta', partial_json: JSON.stringify({ query: options.webSearch.query }) } }));
+    frames.push(event('content_block_stop', { index }));
+    index++;
+    const content = options.webSearch.results.map((r) => ({ type: 'web_search_result', title: r.title, url: r.url, encrypted_content: 'Ev0DCioIAxgCIiQ3NmU4ZmI4OC1k', page_age: null }));
+    frames.push(event('content_block_start', { index, content_block: { type: 'web_search_tool_result', tool_use_id: id, content } }));
+    frames.push(event('content_block_stop', { index }));
+    index++;
+  }
   if (options.thinking) {
     frames.push(event('content_block_start', { index, content_block: { type: 'thinking', thinking: '', signature: '' } }));
     for (const thinking of options.thinking) frames.push(event('content_block_delta', { index, delta: { type: 'thinking_delta', thinking } }));
@@ -47,6 +70,9 @@ export function messageEvents(deltas: string[], options: MessageStreamOptions = 
   }
   frames.push(event('content_block_start', { index, content_block: { type: 'text', text: '' } }));
   frames.push(event('ping', {}));
+  for (const citation of options.webSearch?.citations ?? []) {
+    frames.push(event('content_block_delta', { index, delta: { type: 'citations_delta', citation: { type: 'web_search_result_location', ...citation, encrypted_index: 'Eo8BCioIAhgBIiQyYjQ0OWJmZi1lNm' } } }));
+  }
   for (const text of deltas) frames.push(event('content_block_delta', { index, delta: { type: 'text_delta', text } }));
   frames.push(event('content_block_stop', { index }));
   frames.push(event('message_delta', { delta: { stop_reason: options.stopReason ?? 'end_turn', stop_sequence: null }, usage: { output_tokens: usage.output_tokens } }));

@@ -8,7 +8,9 @@ export interface GeminiStreamOptions {
   model?: string;
   thoughts?: string[];
   finishReason?: 'STOP' | 'MAX_TOKENS' | 'SAFETY' | 'RECITATION' | 'OTHER';
-  usage?: { promptTokenCount: number; candidatesTokenCount: number; thoughtsTokenCount?: number };
+  usage?: { promptTokenCount: number; candidatesTokenCount: number; thoughtsTokenCount?: number; cachedContentTokenCount?: number };
+  /** Google Search grounding: the web sources, sent as groundingMetadata on the last candidate chunk. */
+  grounding?: Array<{ uri: string; title: string }>;
 }
 
 let counter = 0;
@@ -23,6 +25,7 @@ export function geminiChunks(deltas: string[], options: GeminiStreamOptions = {}
     promptTokenCount: usage.promptTokenCount,
     ...(done && { candidatesTokenCount: candidates }),
     ...(usage.thoughtsTokenCount !== undefined && { thoughtsTokenCount: usage.thoughtsTokenCount }),
+    ...(usage.cachedContentTokenCount !== undefined && { cachedContentTokenCount: usage.cachedContentTokenCount, cacheTokensDetails: [{ modality: 'TEXT', tokenCount: usage.cachedContentTokenCount }] }),
     totalTokenCount: usage.promptTokenCount + candidates + (usage.thoughtsTokenCount ?? 0),
     promptTokensDetails: [{ modality: 'TEXT', tokenCount: usage.promptTokenCount }],
   });
@@ -34,9 +37,17 @@ export function geminiChunks(deltas: string[], options: GeminiStreamOptions = {}
   });
   const frames: string[] = [];
   for (const thought of options.thoughts ?? []) frames.push(frame(chunk([{ text: thought, thought: true }])));
+  const grounding = options.grounding && {
+    groundingMetadata: {
+      searchEntryPoint: { renderedContent: '<style>.container{}</style><div class="container">…</div>' },
+      groundingChunks: options.grounding.map((web) => ({ web })),
+      groundingSupports: [{ segment: { startIndex: 0, endIndex: deltas.join('').length, text: deltas.join('') }, groundingChunkIndices: options.grounding.map((_, i) => i) }],
+      webSearchQueries: ['test query'],
+    },
+  };
   deltas.forEach((text, i) => {
     const last = i === deltas.length - 1;
-    frames.push(frame(chunk([{ text }], last ? { finishReason: options.finishReason ?? 'STOP' } : {}, last)));
+    frames.push(frame(chunk([{ text }], last ? { finishReason: options.finishReason ?? 'STOP', ...grounding } : {}, last)));
   });
   if (!deltas.length) frames.push(frame(chunk([], { finishReason: options.finishReason ?? 'STOP' }, true)));
   return frames;
@@ -45,6 +56,11 @@ export function geminiChunks(deltas: string[], options: GeminiStreamOptions = {}
 export function geminiStream(deltas: string[], options: GeminiStreamOptions & { delayMs?: number; dropAfter?: number; stallAfter?: number } = {}): FakeReply {
   const { delayMs, dropAfter, stallAfter, ...chunkOptions } = options;
   return { kind: 'sse', frames: geminiChunks(deltas, chunkOptions), delayMs, dropAfter, stallAfter };
+}
+
+/** A prompt Gemini refuses: one chunk with promptFeedback.blockReason and no candidates. */
+export function blockedPrompt(blockReason: string, model = 'gemini-2.5-flash'): FakeReply {
+  return { kind: 'sse', frames: [frame({ promptFeedback: { blockReason }, usageMetadata: { promptTokenCount: 9, totalTokenCount: 9, promptTokensDetails: [{ modality: 'TEXT', tokenCount: 9 }] }, modelVersion: model, responseId: `resp_${++counter}` })] };
 }
 
 /** An error the way Google APIs send them: `{"error":{"code","message","status","details"}}`. */

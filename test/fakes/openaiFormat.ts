@@ -6,7 +6,13 @@ export interface ChunkOptions {
   model?: string;
   reasoning?: string[];
   finishReason?: 'stop' | 'length' | 'content_filter';
-  usage?: { prompt_tokens: number; completion_tokens: number; reasoning_tokens?: number };
+  /**
+   * total_tokens defaults to prompt + completion (OpenAI, whose completion_tokens include reasoning); xAI reports
+   * reasoning beside completion_tokens, so its total is prompt + completion + reasoning.
+   */
+  usage?: { prompt_tokens: number; completion_tokens: number; reasoning_tokens?: number; cached_tokens?: number; total_tokens?: number };
+  /** OpenRouter's web-search `url_citation` annotations, sent in a delta after the text. */
+  annotations?: Array<{ url: string; title?: string; start_index?: number; end_index?: number; content?: string }>;
   /** Where usage goes: Groq puts it in the final chunk's `x_groq.usage`; OpenAI in a last chunk with empty choices. */
   usageStyle?: 'groq' | 'openai';
   /** Field reasoning deltas use: Groq and OpenRouter say `reasoning`, DeepSeek-style servers `reasoning_content`. */
@@ -26,11 +32,16 @@ export function chatChunks(deltas: string[], options: ChunkOptions = {}): string
   const frames = [frame({ ...base, choices: [choice({ role: 'assistant', content: '' })], ...(groq && { x_groq: { id: `req_${counter}` } }) })];
   for (const r of options.reasoning ?? []) frames.push(frame({ ...base, choices: [choice({ [options.reasoningField ?? 'reasoning']: r })] }));
   for (const text of deltas) frames.push(frame({ ...base, choices: [choice({ content: text })] }));
+  if (options.annotations) {
+    const annotations = options.annotations.map(({ url, title, start_index = 0, end_index = 0, content }) => ({ type: 'url_citation', url_citation: { url, title, start_index, end_index, ...(content && { content }) } }));
+    frames.push(frame({ ...base, choices: [choice({ role: 'assistant', content: '', annotations })] }));
+  }
   const usage = options.usage && {
     prompt_tokens: options.usage.prompt_tokens,
     completion_tokens: options.usage.completion_tokens,
-    total_tokens: options.usage.prompt_tokens + options.usage.completion_tokens,
-    ...(options.usage.reasoning_tokens !== undefined && { completion_tokens_details: { reasoning_tokens: options.usage.reasoning_tokens } }),
+    total_tokens: options.usage.total_tokens ?? options.usage.prompt_tokens + options.usage.completion_tokens,
+    ...(options.usage.cached_tokens !== undefined && { prompt_tokens_details: { text_tokens: options.usage.prompt_tokens, audio_tokens: 0, image_tokens: 0, cached_tokens: options.usage.cached_tokens } }),
+    ...(options.usage.reasoning_tokens !== undefined && { completion_tokens_details: { reasoning_tokens: options.usage.reasoning_tokens, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 } }),
   };
   const finish = options.finishReason ?? 'stop';
   if (groq) {
@@ -62,8 +73,25 @@ export function chatCompletion(content: string, options: { model?: string; usage
   };
 }
 
+/**
+ * OpenRouter's documented mid-stream error: after the 200, a chunk with a top-level `error` ({code, message}; a
+ * numeric code is the HTTP status) beside `choices` with finish_reason "error", here also carrying the usage so far.
+ */
+export function midStreamError(code: number | string, message: string, usage?: { prompt_tokens: number; completion_tokens: number }): string {
+  return `data: ${JSON.stringify({
+    id: `gen-${++counter}`,
+    object: 'chat.completion.chunk',
+    created: 1_760_000_000,
+    model: 'openai/gpt-4o-mini',
+    provider: 'OpenAI',
+    error: { code, message },
+    choices: [{ index: 0, delta: { content: '' }, finish_reason: 'error', native_finish_reason: 'error' }],
+    ...(usage && { usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens } }),
+  })}\n\n`;
+}
+
 /** An error body the way Groq and OpenAI send them. */
-export function apiError(status: number, message: string, extra: { type?: string; code?: string | null; headers?: Record<string, string> } = {}): FakeReply {
+export function apiError(status: number, message: string, extra: { type?: string; code?: string | number | null; headers?: Record<string, string> } = {}): FakeReply {
   return {
     kind: 'json',
     status,

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { anthropic, DEFAULT_MAX_TOKENS } from '../../src/providers/anthropic';
+import { anthropic, DEFAULT_MAX_TOKENS, REDACTED_THINKING_NOTE } from '../../src/providers/anthropic';
 import { classifyError } from '../../src/providers/errors';
 import { anthropicError, anthropicModelList, errorEvent, event, messageEvents, messageStream } from '../fakes/anthropicFormat';
 import { FakeServer } from '../fakes/server';
@@ -28,8 +28,53 @@ describe('Anthropic adapter (@anthropic-ai/sdk against a Messages-API-format ser
       { type: 'text-delta', text: 'One' },
       { type: 'text-delta', text: ', two' },
       { type: 'text-delta', text: ', three.' },
-      { type: 'usage', usage: { inputTokens: 25, outputTokens: 6 } },
+      { type: 'usage', usage: { inputTokens: 25, cachedInputTokens: 4, outputTokens: 6 } },
       { type: 'finish', reason: 'stop' },
+    ]);
+  });
+
+  it('input counts cache reads and writes, each also shown apart', async () => {
+    server.enqueue(messageStream(['ok'], { usage: { input_tokens: 200, output_tokens: 300, cache_read_input_tokens: 1000, cache_creation_input_tokens: 500 } }));
+    const result = await collect(anthropic, { baseUrl }, turns, configFor(anthropic, MODEL));
+    assert.deepEqual(result.events.find((e) => e.type === 'usage'), { type: 'usage', usage: { inputTokens: 1700, cachedInputTokens: 1000, cacheWriteTokens: 500, outputTokens: 300 } });
+  });
+
+  it('a redacted_thinking block shows, once, that reasoning was redacted', async () => {
+    server.enqueue(messageStream(['Answer'], { redactedThinking: true, thinking: ['Visible ', 'part.'] }));
+    const result = await collect(anthropic, { baseUrl }, turns, configFor(anthropic, MODEL, { thinkingBudget: 2048 }));
+    assert.equal(result.error, undefined);
+    assert.equal(result.reasoning, `${REDACTED_THINKING_NOTE}\n\nVisible part.`);
+    assert.match(REDACTED_THINKING_NOTE, /Some reasoning was redacted by Anthropic's safety systems/);
+    assert.equal(result.text, 'Answer');
+  });
+
+  it('stop_reason pause_turn says Claude paused its turn and offers Continue', async () => {
+    server.enqueue(messageStream(['Searching…'], { stopReason: 'pause_turn' }));
+    const result = await collect(anthropic, { baseUrl }, turns, configFor(anthropic, MODEL));
+    const finish = result.events.at(-1);
+    assert.ok(finish?.type === 'finish');
+    assert.equal(finish.reason, 'stop');
+    assert.equal(finish.note?.action, 'continue');
+    assert.match(finish.note?.text ?? '', /Claude paused its turn/);
+  });
+
+  it('web search citations (citations_delta, web_search_result_location) become citation events; tool blocks show nothing', async () => {
+    server.enqueue(messageStream(['Spain won Euro 2024.'], {
+      webSearch: {
+        query: 'euro 2024 winner',
+        results: [{ url: 'https://www.uefa.com/euro2024/', title: 'UEFA EURO 2024' }, { url: 'https://en.wikipedia.org/wiki/UEFA_Euro_2024', title: 'UEFA Euro 2024 - Wikipedia' }],
+        citations: [
+          { url: 'https://www.uefa.com/euro2024/', title: 'UEFA EURO 2024', cited_text: 'Spain beat England 2-1 in the final in Berlin.' },
+          { url: 'https://en.wikipedia.org/wiki/UEFA_Euro_2024', title: null, cited_text: 'Spain won a record fourth title.' },
+        ],
+      },
+    }));
+    const result = await collect(anthropic, { baseUrl }, turns, configFor(anthropic, MODEL));
+    assert.equal(result.error, undefined);
+    assert.equal(result.text, 'Spain won Euro 2024.');
+    assert.deepEqual(result.events.filter((e) => e.type === 'citation'), [
+      { type: 'citation', citation: { url: 'https://www.uefa.com/euro2024/', title: 'UEFA EURO 2024' } },
+      { type: 'citation', citation: { url: 'https://en.wikipedia.org/wiki/UEFA_Euro_2024' } },
     ]);
   });
 
@@ -146,6 +191,15 @@ describe('Anthropic adapter (@anthropic-ai/sdk against a Messages-API-format ser
     assert.equal(classified.kind, 'auth');
     assert.equal(classified.action, 'set-key');
     assert.match(classified.message, /invalid x-api-key/);
+  });
+
+  it('a 400 saying the credit balance is too low is a quota error, with no retry offered', async () => {
+    server.enqueue(anthropicError(400, 'invalid_request_error', 'Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits.'));
+    const { error } = await collect(anthropic, { baseUrl }, turns, configFor(anthropic, MODEL));
+    const classified = classifyError(error, context);
+    assert.equal(classified.kind, 'quota');
+    assert.equal(classified.action, undefined);
+    assert.match(classified.message, /out of quota or credits \(400\).*credit balance is too low/);
   });
 
   it('a 404 for an unknown model says which model', async () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { cerebras, compatibleProviders, custom, lmstudio, ollama, openrouter, xai } from '../../src/providers/compatible';
 import { classifyError } from '../../src/providers/errors';
 import { providers } from '../../src/providers/registry';
-import { apiError, chatChunks, chatCompletion, chatStream, modelList } from '../fakes/openaiFormat';
+import { apiError, chatChunks, chatCompletion, chatStream, midStreamError, modelList } from '../fakes/openaiFormat';
 import { FakeServer } from '../fakes/server';
 import { collect, configFor, serveDuring } from './helpers';
 
@@ -234,5 +234,60 @@ describe('OpenAI-compatible presets (openai SDK against OpenAI-format servers)',
     assert.deepEqual((await adapter.listModels!()).map((m) => m.id).sort(), ['llama3.2:latest', 'qwen3:latest']);
     assert.equal(server.last.path, '/v1/models');
     assert.equal(server.last.headers.authorization, 'Bearer not-needed');
+  });
+
+  it('xAI counts reasoning beside completion_tokens: output is both (a 291-token reply is 291 out, 290 of them reasoning)', async () => {
+    server.enqueue(chatStream(['Hi'], {
+      model: 'grok-3-mini', usageStyle: 'openai', reasoning: ['Hm…'], reasoningField: 'reasoning_content',
+      usage: { prompt_tokens: 28, completion_tokens: 1, reasoning_tokens: 290, total_tokens: 319, cached_tokens: 5 },
+    }));
+    const a = await collect(xai, { baseUrl }, turns, configFor(xai, 'grok-3-mini'));
+    assert.deepEqual(a.events.find((e) => e.type === 'usage'), { type: 'usage', usage: { inputTokens: 28, cachedInputTokens: 5, outputTokens: 291, reasoningTokens: 290 } });
+    // Reasoning shorter than the answer: the total still says it was counted beside it.
+    server.enqueue(chatStream(['Long answer'], { model: 'grok-4', usageStyle: 'openai', usage: { prompt_tokens: 10, completion_tokens: 200, reasoning_tokens: 100, total_tokens: 310 } }));
+    const b = await collect(xai, { baseUrl }, turns, configFor(xai, 'grok-4'));
+    assert.deepEqual(b.events.find((e) => e.type === 'usage'), { type: 'usage', usage: { inputTokens: 10, outputTokens: 300, reasoningTokens: 100 } });
+  });
+
+  it('OpenRouter: an error chunk after the finish chunk keeps the usage it carries and is classified by its numeric code', async () => {
+    const frames = chatChunks(['The answer is'], { model: 'openai/gpt-4o-mini', usageStyle: 'openai', finishReason: 'length' });
+    const done = frames.pop()!;
+    server.enqueue({ kind: 'sse', frames: [...frames, midStreamError(400, 'Provider returned error', { prompt_tokens: 40, completion_tokens: 16 }), done] });
+    const result = await collect(openrouter, { baseUrl }, turns, configFor(openrouter, 'openai/gpt-4o-mini'));
+    assert.equal(result.text, 'The answer is');
+    assert.deepEqual(result.events.at(-1), { type: 'usage', usage: { inputTokens: 40, outputTokens: 16 } });
+    const classified = classifyError(result.error, { ...context, provider: 'OpenRouter' });
+    assert.equal(classified.kind, 'bad-request');
+    assert.match(classified.message, /\(400\): Provider returned error/);
+    server.enqueue({ kind: 'sse', frames: [...frames.slice(0, 2), midStreamError(502, 'Upstream provider disconnected')] });
+    const upstream = await collect(openrouter, { baseUrl }, turns, configFor(openrouter, 'openai/gpt-4o-mini'));
+    assert.equal(classifyError(upstream.error, context).kind, 'server');
+  });
+
+  it('OpenRouter: a 402 (no credits left) is a quota error, not retried', async () => {
+    server.enqueue({ kind: 'json', status: 402, body: { error: { code: 402, message: 'Insufficient credits. Add more using https://openrouter.ai/settings/credits' } } });
+    const result = await collect(openrouter, { baseUrl, maxRetries: 2 }, turns, configFor(openrouter, 'openai/gpt-4o-mini'));
+    assert.equal(server.requests.length, 1);
+    const classified = classifyError(result.error, { ...context, provider: 'OpenRouter' });
+    assert.equal(classified.kind, 'quota');
+    assert.equal(classified.action, undefined);
+  });
+
+  it('OpenRouter: url_citation annotations become citation events', async () => {
+    server.enqueue(chatStream(['Paris is the capital [1].'], {
+      model: 'openai/gpt-4o-mini:online',
+      usageStyle: 'openai',
+      annotations: [
+        { url: 'https://en.wikipedia.org/wiki/Paris', title: 'Paris - Wikipedia', start_index: 21, end_index: 24, content: 'Paris is the capital and largest city of France.' },
+        { url: 'https://www.britannica.com/place/Paris', title: 'Paris | Definition, Map, Population, Facts, & History | Britannica' },
+      ],
+    }));
+    const result = await collect(openrouter, { baseUrl }, turns, configFor(openrouter, 'openai/gpt-4o-mini:online'));
+    assert.equal(result.error, undefined);
+    assert.deepEqual(result.events.filter((e) => e.type === 'citation'), [
+      { type: 'citation', citation: { url: 'https://en.wikipedia.org/wiki/Paris', title: 'Paris - Wikipedia' } },
+      { type: 'citation', citation: { url: 'https://www.britannica.com/place/Paris', title: 'Paris | Definition, Map, Population, Facts, & History | Britannica' } },
+    ]);
+    assert.deepEqual(result.events.at(-1), { type: 'finish', reason: 'stop' });
   });
 });

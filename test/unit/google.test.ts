@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { classifyError } from '../../src/providers/errors';
 import { google } from '../../src/providers/google';
-import { frame, geminiChunks, geminiError, geminiModelList, geminiStream, retryInfo } from '../fakes/geminiFormat';
+import { blockedPrompt, frame, geminiChunks, geminiError, geminiModelList, geminiStream, retryInfo } from '../fakes/geminiFormat';
 import { FakeServer } from '../fakes/server';
 import { collect, configFor, serveDuring } from './helpers';
 
@@ -108,15 +108,34 @@ describe('Google adapter (@google/genai against a Gemini-API-format server)', ()
     const a = await collect(google, { baseUrl }, turns, configFor(google, MODEL));
     assert.deepEqual(a.events.at(-1), { type: 'finish', reason: 'length' });
     const b = await collect(google, { baseUrl }, turns, configFor(google, MODEL));
-    assert.deepEqual(b.events.at(-1), { type: 'finish', reason: 'content-filter' });
+    assert.deepEqual(b.events.at(-1), { type: 'finish', reason: 'content-filter', note: { text: 'Gemini stopped the reply (SAFETY).' } });
   });
 
-  it('a blocked prompt (promptFeedback, no candidates) finishes with content-filter', async () => {
-    server.enqueue({ kind: 'sse', frames: [frame({ promptFeedback: { blockReason: 'SAFETY' }, usageMetadata: { promptTokenCount: 5, totalTokenCount: 5 }, modelVersion: MODEL })] });
+  it('a blocked prompt (promptFeedback, no candidates) finishes with content-filter and a note naming the reason', async () => {
+    server.enqueue(blockedPrompt('PROHIBITED_CONTENT', MODEL));
     const result = await collect(google, { baseUrl }, turns, configFor(google, MODEL));
     assert.equal(result.error, undefined);
     assert.equal(result.text, '');
-    assert.deepEqual(result.events.at(-1), { type: 'finish', reason: 'content-filter' });
+    const finish = result.events.at(-1);
+    assert.equal(finish?.type === 'finish' && finish.reason, 'content-filter');
+    assert.match(finish?.type === 'finish' ? finish.note?.text ?? '' : '', /^Gemini blocked the prompt \(PROHIBITED_CONTENT\) and sent no reply/);
+  });
+
+  it('cached content tokens are shown apart from (and inside) the prompt tokens', async () => {
+    server.enqueue(geminiStream(['ok'], { usage: { promptTokenCount: 1200, candidatesTokenCount: 300, cachedContentTokenCount: 1000 } }));
+    const result = await collect(google, { baseUrl }, turns, configFor(google, MODEL));
+    assert.deepEqual(result.events.find((e) => e.type === 'usage'), { type: 'usage', usage: { inputTokens: 1200, cachedInputTokens: 1000, outputTokens: 300 } });
+  });
+
+  it('Google Search grounding chunks become citation events', async () => {
+    const redirect = (id: string) => `https://vertexaisearch.cloud.google.com/grounding-api-redirect/${id}`;
+    server.enqueue(geminiStream(['Spain won ', 'Euro 2024.'], { grounding: [{ uri: redirect('AUZIYQGa1'), title: 'uefa.com' }, { uri: redirect('AUZIYQHb2'), title: 'wikipedia.org' }] }));
+    const result = await collect(google, { baseUrl }, turns, configFor(google, MODEL));
+    assert.equal(result.error, undefined);
+    assert.deepEqual(result.events.filter((e) => e.type === 'citation'), [
+      { type: 'citation', citation: { url: redirect('AUZIYQGa1'), title: 'uefa.com' } },
+      { type: 'citation', citation: { url: redirect('AUZIYQHb2'), title: 'wikipedia.org' } },
+    ]);
   });
 
   it('images go as inlineData parts; consecutive same-role turns are merged', async () => {

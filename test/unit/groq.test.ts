@@ -231,4 +231,10 @@ describe('Groq adapter (groq-sdk against a Groq-format server)', () => {
     ]);
     assert.equal(server.last.path, '/openai/v1/models');
   });
+
+  it('cached prompt tokens (prompt caching) are shown apart, inside the input count', async () => {
+    server.enqueue(chatStream(['ok'], { model: 'moonshotai/kimi-k2-instruct-0905', usage: { prompt_tokens: 1200, completion_tokens: 300, cached_tokens: 1000 } }));
+    const result = await collect(groq, { baseUrl }, turns, configFor(groq, 'moonshotai/kimi-k2-instruct-0905'));
+    assert.deepEqual(result.events.find((e) => e.type === 'usage'), { type: 'usage', usage: { inputTokens: 1200, cachedInputTokens: 1000, outputTokens: 300 } });
+  });
 });

@@ -228,4 +228,28 @@ describe('OpenAI adapter (openai SDK against an OpenAI-format server)', () => {
     assert.deepEqual((await adapter.listModels!()).map((m) => m.id).sort(), ['gpt-4.1', 'gpt-5', 'o4-mini']);
     assert.equal(server.last.path, '/v1/models');
   });
+
+  it('usage: reasoning is inside completion_tokens (total = prompt + completion), cached prompt tokens are shown apart', async () => {
+    server.enqueue(chatStream(['42'], { model: 'o4-mini', usageStyle: 'openai', usage: { prompt_tokens: 1200, completion_tokens: 300, reasoning_tokens: 256, cached_tokens: 1000 } }));
+    const result = await collect(openai, { baseUrl }, turns, configFor(openai, 'o4-mini'));
+    assert.deepEqual(result.events.find((e) => e.type === 'usage'), { type: 'usage', usage: { inputTokens: 1200, cachedInputTokens: 1000, outputTokens: 300, reasoningTokens: 256 } });
+    // A reply cut off while still reasoning: every generated token was reasoning, still counted once.
+    server.enqueue(chatStream([], { model: 'o4-mini', usageStyle: 'openai', finishReason: 'length', usage: { prompt_tokens: 50, completion_tokens: 64, reasoning_tokens: 64 } }));
+    const cut = await collect(openai, { baseUrl }, turns, configFor(openai, 'o4-mini'));
+    assert.deepEqual(cut.events.find((e) => e.type === 'usage'), { type: 'usage', usage: { inputTokens: 50, outputTokens: 64, reasoningTokens: 64 } });
+  });
+
+  it('a 429 insufficient_quota is not retried and says the account is out of quota, with no retry offered', async () => {
+    const body = 'You exceeded your current quota, please check your plan and billing details. For more information on this error, read the docs: https://platform.openai.com/docs/guides/error-codes/api-errors.';
+    server.enqueue(apiError(429, body, { type: 'insufficient_quota', code: 'insufficient_quota' }), chatStream(['never'], { usageStyle: 'openai' }));
+    const waits: number[] = [];
+    const result = await collect(openai, { baseUrl, maxRetries: 2, onRetryWait: (s) => waits.push(s) }, turns, configFor(openai, 'gpt-4.1'));
+    assert.equal(server.requests.length, 1, 'the SDK must not retry a quota error');
+    assert.deepEqual(waits, []);
+    const classified = classifyError(result.error, context);
+    assert.equal(classified.kind, 'quota');
+    assert.equal(classified.action, undefined);
+    assert.match(classified.message, /out of quota or credits \(429\)/);
+    assert.doesNotMatch(classified.message, /try again/i);
+  });
 });
