@@ -302,7 +302,8 @@ function handle(message: HostMessage): void {
         controls.flush();
         clearTimeout(draftTimer);
         if (previousChat) saveDraft(previousChat, prompt.value);
-        prompt.value = saved.drafts?.[message.chat.id] ?? '';
+        // What was typed while the first chat was loading stays.
+        if (previousChat || !prompt.value) prompt.value = saved.drafts?.[message.chat.id] ?? '';
         prompts.closeForm();
         follow = true;
       }
@@ -325,6 +326,10 @@ function handle(message: HostMessage): void {
       refreshModels.classList.remove('busy');
       clearTimeout(refreshTimer);
       renderAll();
+      if (sendWhenLoaded) {
+        sendWhenLoaded = false;
+        sendFromInput();
+      }
       if (changedChat) scrollToEnd();
       else afterContentChange();
       return;
@@ -378,7 +383,15 @@ function sendText(text: string, fillBuiltins: boolean): boolean {
   return true;
 }
 
+/** Enter pressed before the first state arrived: the message goes once the chat has loaded. */
+let sendWhenLoaded = false;
+
 function sendFromInput(): void {
+  if (!state.chat && prompt.value.trim()) {
+    sendWhenLoaded = true;
+    say('Loading the chat: your message goes as soon as it is ready.');
+    return;
+  }
   if (!sendText(prompt.value, false)) return;
   prompt.value = '';
   prompts.closeMenu();

@@ -33,7 +33,7 @@ export async function startBenchSession(vsix: string): Promise<BenchSession> {
       name: 'bench',
       vsix,
       timeoutMs: 120_000,
-      settings: { 'parley.groq.baseUrl': groq.url, 'parley.defaultProvider': 'groq', 'parley.maxRetries': 0, 'workbench.editor.restoreViewState': false },
+      settings: { 'parley.modelCatalogUrl': '', 'parley.groq.baseUrl': groq.url, 'parley.defaultProvider': 'groq', 'parley.maxRetries': 0, 'workbench.editor.restoreViewState': false },
       env: { NODE_OPTIONS: `--require ${PROBE}`, PARLEY_BENCH_PROBE_DIR: probeDir, GROQ_API_KEY: GROQ_KEY },
     });
   } catch (e) {

@@ -21,7 +21,7 @@ import { foldIntoText, info, pastedImage, readWorkspaceFile, type Attachment, ty
 import { chatToMarkdown } from './export';
 import type { HistoryStore } from './history';
 import type { KeyStore } from './keys';
-import { ModelDirectory, type ModelListStore } from './modelDirectory';
+import { ModelDirectory, type CatalogStore, type ModelListStore } from './modelDirectory';
 import { fillBuiltins, type EditorContext } from './prompts';
 
 /** Settings the service reads each time it needs them (so changes apply at once). */
@@ -35,6 +35,8 @@ export interface ServiceSettings {
   prompts?: string[];
   attachments?: Omit<AttachmentPolicy, 'roots'>;
   showConfigurationControls?: boolean;
+  /** Where a newer models.dev catalog is fetched from (empty: only the packaged copy). */
+  modelCatalogUrl?: string;
 }
 
 /** What the service needs from VS Code, injected so it runs with real parts and no `vscode` in unit tests. */
@@ -52,6 +54,8 @@ export interface ServiceHost {
   uiState?: { get(): { showControls?: boolean }; set(state: { showControls: boolean }): PromiseLike<void> };
   /** Where the providers' model lists are kept between sessions. */
   modelLists?: ModelListStore;
+  /** Where the last fetched models.dev catalog is kept. */
+  modelCatalog?: CatalogStore;
 }
 
 /** One connected webview (editor panel or sidebar view). */
@@ -97,6 +101,10 @@ export class ChatService {
   readonly models: ModelDirectory;
   /** Providers whose model list was asked for in this session (a panel opening asks once per provider). */
   private readonly listed = new Set<ProviderId>();
+  /** A chat being created because none was active (shared by everyone who asked meanwhile). */
+  private creating: Promise<Chat> | undefined;
+  /** The catalog is fetched at most once per session (and only when the copy in use is a day old). */
+  private catalogRefresh: Promise<void> | undefined;
   private readonly messageListeners = new Set<MessageListener>();
   private activeChatId: string | undefined;
   private loaded: Promise<void> | undefined;
@@ -104,7 +112,7 @@ export class ChatService {
   private startupWarning: string | undefined;
 
   constructor(private readonly host: ServiceHost, private readonly keys: KeyStore, private readonly history: HistoryStore) {
-    this.models = new ModelDirectory(host.modelLists);
+    this.models = new ModelDirectory(host.modelLists, host.modelCatalog);
     keys.onDidChange(() => void this.keysChanged());
   }
 
@@ -148,6 +156,7 @@ export class ChatService {
     await this.load();
     switch (msg.type) {
       case 'ready': {
+        this.catalogRefresh ??= this.refreshCatalog();
         client.chatId = (await this.ensureActiveChat()).id;
         await this.postState(client);
         if (this.startupWarning) client.post({ type: 'notice', level: 'warning', text: this.startupWarning });
@@ -269,7 +278,9 @@ export class ChatService {
     await this.load();
     const current = this.activeChatId && this.chats.get(this.activeChatId);
     if (current) return current;
-    return this.newChat();
+    // The panel's `ready` and a palette command can both find no chat at once: they must get the same new one.
+    this.creating ??= this.newChat().finally(() => (this.creating = undefined));
+    return this.creating;
   }
 
   /** The chat a command from the palette acts on (the one shown last). */
@@ -288,13 +299,8 @@ export class ChatService {
       provider = 'demo';
     }
     const definition = providerById(provider) ?? providers[0];
-    // A first chat waits briefly for the models endpoint, so that its model is one the provider serves today.
-    if (!this.models.list(definition.id) && !(provider === settings.defaultProvider && settings.defaultModel)) {
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([this.fetchModels(definition.id, false).catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, FIRST_LIST_WAIT_MS)))]);
-      clearTimeout(timer);
-    }
-    const model = this.models.defaultModel(definition.id, provider === settings.defaultProvider ? settings.defaultModel : undefined);
+    const configured = provider === settings.defaultProvider ? settings.defaultModel : undefined;
+    const model = this.models.defaultModel(definition.id, configured);
     const now = Date.now();
     const chat: Chat = {
       id: randomUUID(),
@@ -307,6 +313,14 @@ export class ChatService {
     };
     this.chats.set(chat.id, chat);
     this.activeChatId = chat.id;
+    // A first chat waits briefly for the models endpoint, so that its model is one the provider serves today.
+    if (!configured && !this.models.list(definition.id)) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([this.fetchModels(definition.id, false).catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, FIRST_LIST_WAIT_MS)))]);
+      clearTimeout(timer);
+      const untouched = !chat.messages.length && chat.config.provider === definition.id && chat.config.model === model;
+      if (untouched) chat.config = { ...chat.config, model: this.models.defaultModel(definition.id) };
+    }
     await this.persist();
     return chat;
   }
@@ -371,6 +385,15 @@ export class ChatService {
       } catch (err) {
         this.host.log(`A Parley API listener failed: ${(err as Error).message}`);
       }
+    }
+  }
+
+  private async refreshCatalog(): Promise<void> {
+    const url = this.host.settings().modelCatalogUrl ?? '';
+    try {
+      if (await this.models.refreshCatalog(url)) await this.broadcastState();
+    } catch (err) {
+      this.host.log(`Could not fetch the model catalog (prices, limits) from ${url}; using the last copy: ${(err as Error).message}`);
     }
   }
 

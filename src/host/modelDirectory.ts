@@ -4,7 +4,7 @@
 // and the capabilities the panel shows for a model.
 import type { Capabilities, ProviderId } from '../protocol';
 import { withFacts } from '../providers/capabilities';
-import { canChat, catalogFacts, CATALOG_PROVIDER, mergeFacts, packagedCatalog, type CatalogData, type ListedModel, type ModelFacts } from '../providers/catalog';
+import { canChat, catalogFacts, CATALOG_PROVIDER, mergeFacts, overlayCatalog, packagedCatalog, readCatalog, type CatalogData, type ListedModel, type ModelFacts } from '../providers/catalog';
 import { providerById, providers } from '../providers/registry';
 
 export interface ModelList {
@@ -19,6 +19,21 @@ export interface ModelListStore {
   set(lists: Partial<Record<ProviderId, ModelList>>): PromiseLike<void>;
 }
 
+/** A newer models.dev catalog than the packaged one, as fetched (kept in globalState too). */
+export interface FetchedCatalog {
+  url: string;
+  fetchedAt: number;
+  data: CatalogData;
+}
+
+export interface CatalogStore {
+  get(): FetchedCatalog | undefined;
+  set(catalog: FetchedCatalog): PromiseLike<void>;
+}
+
+/** How long a fetched catalog is used before it is fetched again (prices and limits change slowly). */
+export const CATALOG_MAX_AGE_MS = 24 * 3600_000;
+
 export interface GoneModel {
   model: string;
   provider: string;
@@ -30,19 +45,46 @@ export class ModelDirectory {
   private readonly lists = new Map<ProviderId, ModelList>();
   private catalog: CatalogData | undefined;
   private catalogLoad: Promise<void> | undefined;
+  private fetched: FetchedCatalog | undefined;
 
-  constructor(private readonly store?: ModelListStore) {
+  constructor(private readonly store?: ModelListStore, private readonly catalogStore?: CatalogStore) {
+    const cached = catalogStore?.get();
+    if (cached && typeof cached.fetchedAt === 'number' && typeof cached.url === 'string') this.fetched = { ...cached, data: readCatalog(cached.data) ?? {} };
     for (const [provider, list] of Object.entries(store?.get() ?? {}) as [ProviderId, ModelList][]) {
       if (providerById(provider) && Array.isArray(list?.models) && typeof list.fetchedAt === 'number') this.lists.set(provider, list);
     }
   }
 
-  /** Loads the packaged catalog (once); facts asked for before then come from the endpoint and the rules only. */
+  /**
+   * Loads the packaged catalog (once), with the last fetched catalog laid over it; facts asked for before then come
+   * from the endpoint and the rules only.
+   */
   loadCatalog(): Promise<void> {
     this.catalogLoad ??= packagedCatalog().then((data) => {
-      this.catalog = data;
+      this.catalog = overlayCatalog(data, this.fetched?.data);
     });
     return this.catalogLoad;
+  }
+
+  /** When the catalog in use was fetched; undefined while it is the packaged copy. */
+  catalogFetchedAt(): number | undefined {
+    return this.fetched?.fetchedAt;
+  }
+
+  /**
+   * Fetches models.dev's current catalog when the one in use is older than a day (or came from another URL):
+   * models released after Parley's package was built get their prices and limits. Failures leave the catalog as it is.
+   */
+  async refreshCatalog(url: string, now = Date.now()): Promise<boolean> {
+    if (!url || (this.fetched?.url === url && now - this.fetched.fetchedAt < CATALOG_MAX_AGE_MS)) return false;
+    const response = await fetch(url, { signal: AbortSignal.timeout(20_000), headers: { accept: 'application/json' } });
+    if (!response.ok) throw new Error(`${url} answered ${response.status} ${response.statusText}`);
+    const data = readCatalog(await response.json());
+    if (!data) throw new Error(`${url} does not look like a models.dev catalog (none of Parley's providers in it)`);
+    this.fetched = { url, fetchedAt: now, data };
+    await this.catalogStore?.set(this.fetched);
+    this.catalog = overlayCatalog(await packagedCatalog(), data);
+    return true;
   }
 
   list(provider: ProviderId): ModelList | undefined {

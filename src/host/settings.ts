@@ -35,5 +35,6 @@ export function readSettings(): ServiceSettings {
       maxBytes: Math.max(1, c.get<number>('attachments.maxBytes', 1024 * 1024)),
     },
     showConfigurationControls: c.get<boolean>('showConfigurationControls', false),
+    modelCatalogUrl: c.get<string>('modelCatalogUrl', 'https://models.dev/api.json').trim(),
   };
 }

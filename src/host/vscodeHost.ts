@@ -5,6 +5,7 @@ import { readSettings } from './settings';
 
 const UI_STATE_KEY = 'parley.ui';
 const MODEL_LISTS_KEY = 'parley.modelLists';
+const MODEL_CATALOG_KEY = 'parley.modelCatalog';
 const MAX_PICK_FILES = 5000;
 
 /** The ServiceHost backed by the real VS Code API. */
@@ -56,6 +57,10 @@ export function vscodeHost(context: vscode.ExtensionContext, log: vscode.LogOutp
     modelLists: {
       get: () => context.globalState.get(MODEL_LISTS_KEY),
       set: (lists) => context.globalState.update(MODEL_LISTS_KEY, lists),
+    },
+    modelCatalog: {
+      get: () => context.globalState.get(MODEL_CATALOG_KEY),
+      set: (catalog) => context.globalState.update(MODEL_CATALOG_KEY, catalog),
     },
   };
 }

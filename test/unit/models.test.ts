@@ -228,6 +228,15 @@ describe('chat service with live model lists (Groq-format server)', () => {
     assert.equal(client.state.chat.messages.at(-1)!.cost, null);
   });
 
+  it('a panel opening and a palette command at once share one new chat while the model list is fetched', async () => {
+    const { service } = makeService({ GROQ_API_KEY: 'gsk_env_key_1234567890' });
+    const client = new RecordingClient();
+    service.connect(client);
+    const [, fromCommand] = await Promise.all([service.handle(client, { type: 'ready' }), service.currentChat()]);
+    assert.equal(client.chatId, fromCommand.id);
+    assert.equal((await service.allChats()).length, 1);
+  });
+
   it('a chat on the demo model for want of a key moves to Groq when the key is set; one the user put there stays', async () => {
     const { service } = makeService();
     const client = await ready(service);
@@ -245,5 +254,53 @@ describe('chat service with live model lists (Groq-format server)', () => {
     await service.handle(client, { type: 'switchChat', chatId: waiting.id });
     await until(() => client.notices().some((n) => /now uses Groq/.test(n)) || client.state.chat.config.provider === 'groq', 'the panel to show the move');
     assert.equal(client.state.chat.config.provider, 'groq');
+  });
+});
+
+describe('models.dev catalog fetched at run time (local server in api.json\'s shape)', () => {
+  const server = new FakeServer('groq');
+  let url: string;
+  before(async () => {
+    await server.start();
+    url = `${server.url}/api.json`;
+  });
+  after(() => server.stop());
+  beforeEach(() => server.reset());
+
+  const newer = {
+    anthropic: {
+      id: 'anthropic',
+      models: {
+        'claude-sonnet-4-6': { id: 'claude-sonnet-4-6', name: 'Claude Sonnet 4.6', attachment: true, reasoning: true, tool_call: true, temperature: true, modalities: { input: ['text', 'image', 'pdf'], output: ['text'] }, cost: { input: 3, output: 15, cache_read: 0.3, cache_write: 3.75 }, limit: { context: 1_000_000, output: 64_000 }, knowledge: '2026-01' },
+        broken: { id: 42, cost: 'free' },
+      },
+    },
+    'some-other-provider': { id: 'x', models: { m: { id: 'm' } } },
+  };
+
+  it('lays a newer catalog over the packaged one, skips malformed models, keeps it a day, and survives a bad answer', async () => {
+    let stored: import('../../src/host/modelDirectory').FetchedCatalog | undefined;
+    const store = { get: () => stored, set: async (value: NonNullable<typeof stored>) => void (stored = structuredClone(value)) };
+    const directory = new ModelDirectory(undefined, store);
+    await directory.loadCatalog();
+    assert.equal(directory.facts('anthropic', 'claude-sonnet-4-6').price, undefined, 'the packaged copy predates this model');
+    server.route(/api\.json$/, () => ({ kind: 'json', body: newer }));
+    assert.equal(await directory.refreshCatalog(url, 1_000), true);
+    const facts = directory.facts('anthropic', 'claude-sonnet-4-6');
+    assert.deepEqual(facts.price, { input: 3, output: 15, cachedInput: 0.3, cacheWrite: 3.75 });
+    assert.equal(facts.contextWindow, 1_000_000);
+    assert.equal(directory.facts('groq', 'openai/gpt-oss-120b').price?.input, 0.15, 'providers the newer catalog lacks keep the packaged data');
+    assert.deepEqual(Object.keys(stored!.data.anthropic!.models), ['claude-sonnet-4-6'], 'only valid models, only Parley\'s providers are kept');
+    assert.equal(await directory.refreshCatalog(url, 1_000 + 3600_000), false, 'not fetched again within a day');
+    assert.equal(server.routed.length, 1);
+    // A new session starts from the stored copy, before any fetch.
+    const next = new ModelDirectory(undefined, store);
+    await next.loadCatalog();
+    assert.equal(next.facts('anthropic', 'claude-sonnet-4-6').contextWindow, 1_000_000);
+    assert.equal(next.catalogFetchedAt(), 1_000);
+    server.reset();
+    server.route(/api\.json$/, () => ({ kind: 'json', body: { error: 'not a catalog' } }));
+    await assert.rejects(next.refreshCatalog(url, 1_000 + 48 * 3600_000), /does not look like a models\.dev catalog/);
+    assert.equal(next.facts('anthropic', 'claude-sonnet-4-6').contextWindow, 1_000_000, 'a bad answer changes nothing');
   });
 });
