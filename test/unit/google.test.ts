@@ -64,6 +64,14 @@ describe('Google adapter (@google/genai against a Gemini-API-format server)', ()
     });
   });
 
+  it('a JSON schema goes as responseJsonSchema with the JSON mime type', async () => {
+    const schema = { type: 'object', properties: { answer: { type: 'integer' } }, required: ['answer'] };
+    server.enqueue(geminiStream(['{"answer":3}']));
+    await collect(google, { baseUrl }, turns, configFor(google, MODEL, { jsonSchema: JSON.stringify(schema) }));
+    assert.equal(server.last.body.generationConfig.responseMimeType, 'application/json');
+    assert.deepEqual(server.last.body.generationConfig.responseJsonSchema, schema);
+  });
+
   it('clamps values into Gemini ranges: temperature ≤ 2, penalties < 2, at most five stop sequences', async () => {
     server.enqueue(geminiStream(['ok']));
     await collect(google, { baseUrl }, turns, configFor(google, MODEL, { temperature: 7, topP: 3, topK: 0, presencePenalty: 2, stop: ['a', 'b', 'c', 'd', 'e', 'f'], thinkingBudget: 1e6 }));

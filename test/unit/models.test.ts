@@ -228,6 +228,19 @@ describe('chat service with live model lists (Groq-format server)', () => {
     assert.equal(client.state.chat.messages.at(-1)!.cost, null);
   });
 
+  it('a broken JSON schema is refused before sending, with what is wrong; nothing is sent or added', async () => {
+    const { service, keys } = makeService();
+    await keys.set('groq', 'gsk_key_abcdefgh12345');
+    const client = await ready(service);
+    const chatId = client.state.chat.id;
+    await service.handle(client, { type: 'setConfig', chatId, patch: { jsonSchema: '{"type": "object", ' } });
+    const before = server.requests.length;
+    await service.handle(client, { type: 'send', chatId, text: 'Give me JSON' });
+    assert.match(client.notices().at(-1)!, /The JSON schema is not valid JSON .* Fix it in the model settings, or clear it\./);
+    assert.equal(server.requests.length, before);
+    assert.equal(client.state.chat.messages.length, 0);
+  });
+
   it('a panel opening and a palette command at once share one new chat while the model list is fetched', async () => {
     const { service } = makeService({ GROQ_API_KEY: 'gsk_env_key_1234567890' });
     const client = new RecordingClient();

@@ -116,6 +116,14 @@ describe('OpenAI adapter (openai SDK against an OpenAI-format server)', () => {
     assert.equal(result.text, '{"answer":3}');
   });
 
+  it('a JSON schema goes as response_format json_schema (structured output)', async () => {
+    const schema = { type: 'object', properties: { answer: { type: 'integer' } }, required: ['answer'], additionalProperties: false };
+    server.enqueue(chatStream(['{"answer":3}'], { usageStyle: 'openai' }));
+    const result = await collect(openai, { baseUrl }, turns, configFor(openai, 'gpt-4.1-mini', { jsonSchema: JSON.stringify(schema) }));
+    assert.deepEqual(server.last.body.response_format, { type: 'json_schema', json_schema: { name: 'reply', schema } });
+    assert.equal(result.text, '{"answer":3}');
+  });
+
   it('images go as image_url data URLs to vision models', async () => {
     assert.equal(openai.capabilities('gpt-4o').vision, true);
     assert.equal(openai.capabilities('gpt-5-mini').vision, true);
