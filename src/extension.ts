@@ -10,6 +10,7 @@ import { migrateKeysFromSettings } from './host/keyMigration';
 import { ChatPanel, ChatViewProvider, PANEL_VIEW_TYPE } from './host/panel';
 import { readSettings } from './host/settings';
 import { vscodeHost } from './host/vscodeHost';
+import { registerChatModelProviders } from './lm/chatModelProvider';
 
 /** What `activate` returns: other extensions get it from `vscode.extensions.getExtension('parley.parley').exports`. */
 export interface ParleyApi {
@@ -33,6 +34,13 @@ export function activate(context: vscode.ExtensionContext): ParleyApi {
   const host = vscodeHost(context, log);
   const service = new ChatService(host, keys, new HistoryStore(context.globalStorageUri.fsPath));
   shutdown = () => service.shutdown();
+  const languageModels = registerChatModelProviders({
+    keys,
+    models: service.models,
+    settings: () => ({ ...readSettings(), lmProviders: vscode.workspace.getConfiguration('parley').get<string[]>('languageModels.providers', []) }),
+    log: (line) => log.info(line),
+  });
+  keys.onDidChange(() => languageModels.providers.forEach((p) => p.refresh()));
   const messageEmitter = new vscode.EventEmitter<{ chat: Chat; message: ChatMessage }>();
   service.onMessage((chat, message) => messageEmitter.fire({ chat, message }));
 
@@ -51,6 +59,8 @@ export function activate(context: vscode.ExtensionContext): ParleyApi {
   context.subscriptions.push(
     log,
     messageEmitter,
+    ...languageModels.disposables,
+    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('parley.languageModels') && languageModels.providers.forEach((p) => p.refresh())),
     context.secrets.onDidChange((e) => e.key.startsWith('parley.apiKey.') && keys.changed()),
     vscode.commands.registerCommand('parley.startChat', showPanel),
     vscode.commands.registerCommand('parley.newChat', async () => {
@@ -132,8 +142,11 @@ export function activate(context: vscode.ExtensionContext): ParleyApi {
 
 const keyed = () => providers.filter((p) => p.needsKey);
 
-async function pickProvider(placeHolder: string, provider?: ProviderId): Promise<ProviderId | undefined> {
-  if (provider && keyed().some((p) => p.id === provider)) return provider;
+async function pickProvider(placeHolder: string, asked?: unknown): Promise<ProviderId | undefined> {
+  // A provider id, or a language-model vendor ("parley-groq") when VS Code runs this as the management command.
+  const provider = typeof asked === 'string' ? asked.replace(/^parley-/, '') : undefined;
+  const known = keyed().find((p) => p.id === provider);
+  if (known) return known.id;
   const choice = await vscode.window.showQuickPick(
     keyed().map((p) => ({ label: p.label, id: p.id })),
     // Kept open when focus moves away (to copy a key from a browser, or when the panel takes focus back as the

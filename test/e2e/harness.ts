@@ -20,6 +20,8 @@ export interface StartOptions {
   name?: string;
   /** Extension package to install; default $PARLEY_VSIX, else dist/parley.vsix. */
   vsix?: string;
+  /** Further extension packages to install beside Parley (test extensions). */
+  extraVsix?: string[];
   /** Deadline for the whole start (server, extension install, workbench). */
   timeoutMs?: number;
 }
@@ -101,6 +103,7 @@ export async function startVsCode(opts: StartOptions): Promise<Session> {
   };
   try {
     await installExtension(runDir, vsix, { env });
+    for (const extra of opts.extraVsix ?? []) await installExtension(runDir, extra, { env });
     server = await startServer(runDir, { port, workspace: opts.workspace, env, timeoutMs });
     mkdirSync(paths.browserProfile, { recursive: true });
     context = await chromium.launchPersistentContext(paths.browserProfile, {

@@ -1,0 +1,62 @@
+// Test-only extension for the e2e suite: runs the steps in $PARLEY_LM_CLIENT_DIR/request.json against
+// vscode.lm (select models by vendor, send a request, optionally cancel it) and writes what it saw to
+// result.json, which the test reads. Models selected in one run are kept for the next (by name).
+const vscode = require('vscode');
+const fs = require('fs');
+const path = require('path');
+
+const kept = new Map();
+
+function describe(model) {
+  return { id: model.id, vendor: model.vendor, name: model.name, family: model.family, maxInputTokens: model.maxInputTokens };
+}
+
+async function send(step) {
+  const model = kept.get(step.model);
+  if (!model) return { error: { code: 'test', message: `no model kept as ${step.model}` } };
+  const source = new vscode.CancellationTokenSource();
+  const chunks = [];
+  try {
+    const response = await model.sendRequest([vscode.LanguageModelChatMessage.User(step.text)], {}, source.token);
+    for await (const chunk of response.text) {
+      chunks.push(chunk);
+      if (step.cancelAfterChunks && chunks.length >= step.cancelAfterChunks) source.cancel();
+    }
+    return { chunks, text: chunks.join(''), cancelled: source.token.isCancellationRequested };
+  } catch (err) {
+    return { chunks, text: chunks.join(''), cancelled: source.token.isCancellationRequested, error: { code: err && err.code, name: err && err.name, message: String((err && err.message) || err) } };
+  } finally {
+    source.dispose();
+  }
+}
+
+async function run() {
+  const dir = process.env.PARLEY_LM_CLIENT_DIR;
+  const request = JSON.parse(fs.readFileSync(path.join(dir, 'request.json'), 'utf8'));
+  const results = [];
+  for (const step of request.steps) {
+    try {
+      if (step.op === 'select') {
+        const models = await vscode.lm.selectChatModels({ vendor: step.vendor });
+        models.forEach((m, i) => kept.set(`${step.vendor}#${i}`, m));
+        const wanted = step.id ? models.find((m) => m.id === step.id) : models[0];
+        if (wanted) kept.set(step.as || step.vendor, wanted);
+        results.push({ op: 'select', models: models.map(describe) });
+      } else if (step.op === 'send') {
+        results.push({ op: 'send', ...(await send(step)) });
+      } else if (step.op === 'count') {
+        const model = kept.get(step.model);
+        results.push({ op: 'count', tokens: await model.countTokens(step.text) });
+      }
+    } catch (err) {
+      results.push({ op: step.op, error: { code: err && err.code, message: String((err && err.message) || err) } });
+    }
+  }
+  fs.writeFileSync(path.join(dir, 'result.tmp'), JSON.stringify({ run: request.run, results }));
+  fs.renameSync(path.join(dir, 'result.tmp'), path.join(dir, 'result.json'));
+}
+
+exports.activate = (context) => {
+  context.subscriptions.push(vscode.commands.registerCommand('parleyLmClient.run', () => run()));
+};
+exports.deactivate = () => {};
