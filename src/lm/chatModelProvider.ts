@@ -77,6 +77,7 @@ export class ParleyChatModelProvider implements vscode.LanguageModelChatProvider
   private describe(model: string): ParleyModel {
     const caps = this.deps.models.capabilities(this.definition.id, model);
     const maxOutput = caps.maxOutput ?? caps.controls.maxTokens?.max ?? FALLBACK_OUTPUT;
+    const context = caps.contextWindow ?? FALLBACK_CONTEXT;
     const price = caps.price ? ` · $${caps.price.input} in / $${caps.price.output} out per million tokens` : '';
     return {
       provider: this.definition.id,
@@ -86,8 +87,9 @@ export class ParleyChatModelProvider implements vscode.LanguageModelChatProvider
       version: model,
       detail: this.definition.label,
       tooltip: `${this.definition.label} through Parley${price}`,
-      maxInputTokens: caps.contextWindow ?? FALLBACK_CONTEXT,
-      maxOutputTokens: maxOutput,
+      // VS Code adds input and output to show the context size: the window (which counts both) is shared.
+      maxInputTokens: Math.max(1, context > maxOutput ? context - maxOutput : context),
+      maxOutputTokens: Math.min(maxOutput, context),
       // Tool calls reach VS Code once Parley's adapters map them (the tools issue); until then none are offered.
       capabilities: { imageInput: caps.vision, toolCalling: false },
     };

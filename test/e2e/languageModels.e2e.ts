@@ -84,7 +84,7 @@ describe('e2e: Parley models for other extensions (vscode.lm)', function () {
     assert.deepEqual(groqModels.models.map((m: { id: string }) => m.id).sort(), chatModels);
     const oss = groqModels.models.find((m: { id: string }) => m.id === 'openai/gpt-oss-20b');
     assert.equal(oss.vendor, 'parley-groq');
-    assert.equal(oss.maxInputTokens, 131_072, "the context window Groq's endpoint states");
+    assert.equal(oss.maxInputTokens, 131_072 - 65_536, "Groq's context window less the output it reserves (both from its endpoint)");
     assert.deepEqual(anthropicModels.models.map((m: { id: string }) => m.id).sort(), ['claude-haiku-4-5', 'claude-sonnet-4-6']);
     assert.deepEqual(openaiModels.models, [], 'no key, no models');
   });
