@@ -54,7 +54,8 @@ export const ChatConfigPatchSchema = v.partial(ChatConfigSchema);
 export type ChatConfigPatch = v.InferOutput<typeof ChatConfigPatchSchema>;
 
 // ---- reply stream events (host → webview), deltas only, never accumulated text ----
-export const FINISH_REASONS = ['stop', 'length', 'stopped', 'content-filter', 'error', 'interrupted'] as const;
+/** `tool-calls`: the model stopped to have tools run (one step of a reply that goes on after their results). */
+export const FINISH_REASONS = ['stop', 'length', 'stopped', 'content-filter', 'error', 'interrupted', 'tool-calls'] as const;
 export type FinishReason = (typeof FINISH_REASONS)[number];
 
 export const ERROR_KINDS = [

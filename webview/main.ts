@@ -128,6 +128,7 @@ const FINISHED: Record<FinishReason, string> = {
   stopped: 'Reply stopped',
   interrupted: 'Reply interrupted',
   error: 'Reply failed',
+  'tool-calls': 'Reply waiting for tool results',
 };
 function finishedText(reason: FinishReason): string {
   const text = messages.liveText()?.replace(/\s+/g, ' ').trim();

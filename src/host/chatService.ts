@@ -777,6 +777,8 @@ export class ChatService {
           send(event);
           continue;
         }
+        // No tools are offered to the model yet (the reply loop comes with the tools issue), so none are called.
+        if (event.type === 'tool-call-start' || event.type === 'tool-call-delta' || event.type === 'tool-call-end') continue;
         send(event);
         if (Date.now() - lastPersist > PERSIST_INTERVAL_MS) {
           lastPersist = Date.now();

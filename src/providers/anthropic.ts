@@ -47,9 +47,10 @@ export function toAnthropicMessages(turns: Turn[]): Message[] {
     // Images first, then the text: Anthropic's recommended order. Empty text blocks are rejected.
     if (turn.text) blocks.push({ type: 'text', text: turn.text });
     if (!blocks.length) continue;
+    const role = turn.role === 'assistant' ? 'assistant' : 'user';
     const last = messages.at(-1);
-    if (last?.role === turn.role) last.content.push(...blocks);
-    else messages.push({ role: turn.role, content: blocks });
+    if (last?.role === role) last.content.push(...blocks);
+    else messages.push({ role, content: blocks });
   }
   // A final assistant message (a reply to continue) may not end in whitespace.
   const last = messages.at(-1);

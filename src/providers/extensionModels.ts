@@ -58,7 +58,8 @@ export const extensionModels: ProviderDefinition = {
       async *stream(turns: Turn[], config, signal): AsyncIterable<AdapterEvent> {
         const fn = models.get(config.model);
         if (!fn) throw Object.assign(new Error(`No extension has registered a model named "${config.model}".`), { status: 404 });
-        const messages = turns.map((t) => ({ role: t.role, content: t.text }));
+        // Model functions of other extensions know user and assistant turns; tool results reach them as user text.
+        const messages = turns.map((t) => ({ role: t.role === 'assistant' ? ('assistant' as const) : ('user' as const), content: t.text }));
         const result = fn(messages, config, signal);
         if (isAsyncIterable(result)) {
           for await (const delta of result) {

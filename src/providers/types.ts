@@ -10,15 +10,55 @@ export type AdapterEvent =
   | { type: 'status'; text: string }
   | { type: 'usage'; usage: Usage }
   | { type: 'citation'; citation: Citation }
-  | { type: 'finish'; reason: FinishReason; note?: FinishNote };
+  | { type: 'finish'; reason: FinishReason; note?: FinishNote }
+  // A tool call, streamed: its start (id and name), its arguments' JSON text in pieces, and its end. Calls of one
+  // step may interleave (parallel calls); every call that starts ends before `finish` (reason `tool-calls`).
+  | { type: 'tool-call-start'; id: string; name: string }
+  | { type: 'tool-call-delta'; id: string; text: string }
+  | { type: 'tool-call-end'; id: string; signature?: string };
 
 export interface ImagePart { mimeType: string; base64: string; name: string }
 
-/** One turn as adapters see it: text (attachments already folded in as fenced blocks) plus images. */
+/** A tool the model may call: one description, mapped to each provider's format by its adapter. */
+export interface ToolSpec {
+  name: string;
+  description: string;
+  /** JSON schema of the arguments (an object schema). */
+  parameters: Record<string, unknown>;
+}
+
+/** A call the model made, as history: replayed to whichever provider continues the conversation. */
+export interface ToolCallRecord {
+  id: string;
+  name: string;
+  /** The arguments' JSON text as the model wrote it. */
+  arguments: string;
+  /** Gemini's thought signature for the call, sent back with it (Gemini 3 requires it for its own calls). */
+  signature?: string;
+}
+
+export interface ToolResultRecord {
+  callId: string;
+  name: string;
+  text: string;
+  isError?: boolean;
+}
+
+/**
+ * One turn as adapters see it: text (attachments already folded in as fenced blocks) plus images; an assistant
+ * turn may end in tool calls, and a `tool` turn carries the results of the previous turn's calls.
+ */
 export interface Turn {
-  role: 'user' | 'assistant';
+  role: 'user' | 'assistant' | 'tool';
   text: string;
   images?: ImagePart[];
+  toolCalls?: ToolCallRecord[];
+  toolResults?: ToolResultRecord[];
+}
+
+/** What a request may carry besides turns and config. */
+export interface StreamOptions {
+  tools?: ToolSpec[];
 }
 
 export interface AdapterOptions {
@@ -31,7 +71,7 @@ export interface AdapterOptions {
 }
 
 export interface ProviderAdapter {
-  stream(turns: Turn[], config: ChatConfig, signal: AbortSignal): AsyncIterable<AdapterEvent>;
+  stream(turns: Turn[], config: ChatConfig, signal: AbortSignal, options?: StreamOptions): AsyncIterable<AdapterEvent>;
   /** The provider's models endpoint: every model it serves now, with the limits it states (not yet filtered). */
   listModels?(signal?: AbortSignal): Promise<ListedModel[]>;
 }
