@@ -80,6 +80,7 @@ export function applyCapabilities(config: ChatConfig, caps: Capabilities): ChatC
   if (!supported('reasoningEffort')) out.reasoningEffort = null;
   else if (out.reasoningEffort && !(caps.reasoningEfforts ?? COMMON_EFFORTS).includes(out.reasoningEffort)) out.reasoningEffort = null;
   if (!supported('reasoningFormat')) out.reasoningFormat = null;
+  else if (out.reasoningFormat && caps.reasoningFormats && !caps.reasoningFormats.includes(out.reasoningFormat)) out.reasoningFormat = null;
   else if (out.reasoningFormat === 'raw' && caps.rawReasoningWithJson && (out.jsonMode || out.jsonSchema)) out.reasoningFormat = null;
   if (!supported('serviceTier')) out.serviceTier = null;
   if (!supported('jsonSchema')) out.jsonSchema = '';

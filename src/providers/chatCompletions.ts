@@ -1,17 +1,31 @@
 // The OpenAI chat-completions wire shape, shared by the Groq, OpenAI and OpenAI-compatible adapters.
 import type { FinishReason, Usage } from '../protocol';
-import type { AdapterEvent, Turn } from './types';
+import type { AdapterEvent, ToolSpec, Turn } from './types';
 
 type ContentPart = { type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string } };
+interface WireToolCall { id: string; type: 'function'; function: { name: string; arguments: string } }
 export type ChatCompletionMessage =
-  | { role: 'system' | 'assistant'; content: string }
+  | { role: 'system'; content: string }
+  | { role: 'assistant'; content: string | null; tool_calls?: WireToolCall[] }
+  | { role: 'tool'; tool_call_id: string; content: string }
   | { role: 'user'; content: string | ContentPart[] };
+
+/** Tool descriptions as chat completions take them. */
+export function toChatTools(tools: ToolSpec[] | undefined): { tools: Array<{ type: 'function'; function: ToolSpec }> } | undefined {
+  if (!tools?.length) return undefined;
+  return { tools: tools.map((t) => ({ type: 'function', function: { name: t.name, description: t.description, parameters: t.parameters } })) };
+}
 
 export function toChatMessages(turns: Turn[], system: string): ChatCompletionMessage[] {
   const messages: ChatCompletionMessage[] = system ? [{ role: 'system', content: system }] : [];
   for (const turn of turns) {
-    if (turn.role === 'assistant') messages.push({ role: 'assistant', content: turn.text });
-    else if (turn.images?.length) {
+    if (turn.role === 'assistant') {
+      const calls = turn.toolCalls?.map((c): WireToolCall => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } }));
+      messages.push(calls?.length ? { role: 'assistant', content: turn.text || null, tool_calls: calls } : { role: 'assistant', content: turn.text });
+    } else if (turn.role === 'tool') {
+      for (const r of turn.toolResults ?? []) messages.push({ role: 'tool', tool_call_id: r.callId, content: r.isError ? `Error: ${r.text}` : r.text });
+      if (turn.text) messages.push({ role: 'user', content: turn.text });
+    } else if (turn.images?.length) {
       messages.push({
         role: 'user',
         content: [
@@ -26,6 +40,7 @@ export function toChatMessages(turns: Turn[], system: string): ChatCompletionMes
 
 export function mapFinishReason(reason: string | null | undefined): FinishReason {
   if (reason === 'length') return 'length';
+  if (reason === 'tool_calls' || reason === 'function_call') return 'tool-calls';
   if (reason === 'content_filter') return 'content-filter';
   return 'stop';
 }
@@ -67,9 +82,41 @@ function* citationsOf(annotations: RawAnnotation[] | null | undefined): Iterable
   }
 }
 
+interface RawToolCallDelta { index?: number; id?: string | null; function?: { name?: string | null; arguments?: string | null } | null }
+
+/**
+ * Streamed tool calls: the first piece of each (by `index`) brings its id and name, later pieces the arguments.
+ * Calls end when the step finishes (chat completions mark no end per call).
+ */
+class ToolCallReader {
+  private readonly ids = new Map<number, string>();
+
+  *read(deltas: RawToolCallDelta[] | null | undefined): Iterable<AdapterEvent> {
+    for (const [position, d] of (deltas ?? []).entries()) {
+      const index = d.index ?? position;
+      let id = this.ids.get(index);
+      if (id === undefined) {
+        id = d.id || `call_${index}_${this.ids.size}`;
+        this.ids.set(index, id);
+        yield { type: 'tool-call-start', id, name: d.function?.name ?? '' };
+      }
+      if (d.function?.arguments) yield { type: 'tool-call-delta', id, text: d.function.arguments };
+    }
+  }
+
+  *end(): Iterable<AdapterEvent> {
+    for (const id of this.ids.values()) yield { type: 'tool-call-end', id };
+    this.ids.clear();
+  }
+
+  get any(): boolean {
+    return this.ids.size > 0;
+  }
+}
+
 export interface ChunkLike {
   choices?: Array<{
-    delta?: { content?: string | null; reasoning?: string | null; reasoning_content?: string | null; annotations?: RawAnnotation[] | null } | null;
+    delta?: { content?: string | null; reasoning?: string | null; reasoning_content?: string | null; annotations?: RawAnnotation[] | null; tool_calls?: RawToolCallDelta[] | null } | null;
     finish_reason?: string | null;
   }>;
   usage?: RawUsage | null;
@@ -84,6 +131,7 @@ export interface ChunkLike {
  */
 export async function* readChunks(stream: AsyncIterable<ChunkLike>, signal: AbortSignal): AsyncIterable<AdapterEvent> {
   let finish: FinishReason | undefined;
+  const calls = new ToolCallReader();
   for await (const chunk of stream) {
     const choice = chunk.choices?.[0];
     const reasoning = choice?.delta?.reasoning ?? choice?.delta?.reasoning_content;
@@ -91,6 +139,7 @@ export async function* readChunks(stream: AsyncIterable<ChunkLike>, signal: Abor
     const content = choice?.delta?.content;
     if (content) yield { type: 'text-delta', text: content };
     yield* citationsOf(choice?.delta?.annotations);
+    yield* calls.read(choice?.delta?.tool_calls);
     if (choice?.finish_reason && choice.finish_reason !== 'error') finish = mapFinishReason(choice.finish_reason);
     const usage = chunk.x_groq?.usage ?? chunk.usage;
     if (usage) yield { type: 'usage', usage: mapUsage(usage) };
@@ -102,6 +151,9 @@ export async function* readChunks(stream: AsyncIterable<ChunkLike>, signal: Abor
     error.name = 'StreamCutOff';
     throw error;
   }
+  // Some servers finish a step of tool calls with `stop`: calls made mean the step waits for their results.
+  if (calls.any && finish === 'stop') finish = 'tool-calls';
+  yield* calls.end();
   yield { type: 'finish', reason: finish };
 }
 
@@ -111,11 +163,16 @@ function streamError(body: unknown): Error {
 }
 
 /** A whole (non-streamed) chat.completion delivered as one delta, e.g. Groq's JSON mode. */
-export function* readCompletion(completion: { choices?: Array<{ message?: { content?: string | null; reasoning?: string | null; annotations?: RawAnnotation[] | null }; finish_reason?: string | null }>; usage?: RawUsage | null }): Iterable<AdapterEvent> {
+export function* readCompletion(completion: { choices?: Array<{ message?: { content?: string | null; reasoning?: string | null; annotations?: RawAnnotation[] | null; tool_calls?: RawToolCallDelta[] | null }; finish_reason?: string | null }>; usage?: RawUsage | null }): Iterable<AdapterEvent> {
   const choice = completion.choices?.[0];
   if (choice?.message?.reasoning) yield { type: 'reasoning-delta', text: choice.message.reasoning };
   if (choice?.message?.content) yield { type: 'text-delta', text: choice.message.content };
   yield* citationsOf(choice?.message?.annotations);
+  const calls = new ToolCallReader();
+  yield* calls.read(choice?.message?.tool_calls);
+  const made = calls.any;
+  yield* calls.end();
   if (completion.usage) yield { type: 'usage', usage: mapUsage(completion.usage) };
-  yield { type: 'finish', reason: mapFinishReason(choice?.finish_reason) };
+  const reason = mapFinishReason(choice?.finish_reason);
+  yield { type: 'finish', reason: made && reason === 'stop' ? 'tool-calls' : reason };
 }

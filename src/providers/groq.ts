@@ -1,7 +1,7 @@
 import type { ChatConfig, ReasoningEffort, ReasoningFormat } from '../protocol';
 import { describeCapabilities } from './capabilities';
 import { configuredSchema } from './jsonSchema';
-import { readChunks, readCompletion, toChatMessages } from './chatCompletions';
+import { readChunks, readCompletion, toChatMessages, toChatTools } from './chatCompletions';
 import { retryAwareFetch } from './fetch';
 import type { ProviderDefinition } from './types';
 
@@ -111,10 +111,12 @@ export const groq: ProviderDefinition = {
     const { Groq } = await import('groq-sdk');
     const client = new Groq({ apiKey, baseURL: baseUrl || undefined, timeout: timeoutMs, maxRetries, fetch: retryAwareFetch(onRetryWait, maxRetries) });
     return {
-      async *stream(turns, config, signal) {
+      async *stream(turns, config, signal, options) {
         // The config has been through applyCapabilities: a format or effort is set only for a reasoning model.
         const reasoning = isGroqReasoningModel(config.model) || config.reasoningFormat != null || config.reasoningEffort != null;
-        const body = { ...requestBody(config.model, config, reasoning), messages: toChatMessages(turns, config.system) as never };
+        const body = { ...requestBody(config.model, config, reasoning), messages: toChatMessages(turns, config.system) as never, ...toChatTools(options?.tools) };
+        // Groq refuses raw reasoning with tool use as it does with JSON output.
+        if (options?.tools?.length && 'reasoning_format' in body && body.reasoning_format === 'raw') body.reasoning_format = 'parsed';
         if (body.response_format) {
           // Groq does not stream JSON output: one request, one delta.
           const completion = await client.chat.completions.create({ ...body, stream: false }, { signal });

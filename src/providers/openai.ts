@@ -1,7 +1,7 @@
 import type { OpenAI as OpenAIClient } from 'openai';
 import type { ChatConfig } from '../protocol';
 import { describeCapabilities } from './capabilities';
-import { readChunks, readCompletion, toChatMessages } from './chatCompletions';
+import { readChunks, readCompletion, toChatMessages, toChatTools } from './chatCompletions';
 import { retryAwareFetch } from './fetch';
 import { configuredSchema } from './jsonSchema';
 import type { AdapterOptions, ProviderAdapter, ProviderDefinition } from './types';
@@ -40,8 +40,8 @@ export async function createChatCompletionsAdapter(options: AdapterOptions, spec
     fetch: retryAwareFetch(options.onRetryWait, options.maxRetries),
   });
   return {
-    async *stream(turns, config, signal) {
-      const body = { ...spec.requestBody(config), model: config.model, messages: toChatMessages(turns, config.system) };
+    async *stream(turns, config, signal, options) {
+      const body = { ...spec.requestBody(config), model: config.model, messages: toChatMessages(turns, config.system), ...toChatTools(options?.tools) };
       if (config.jsonMode && spec.jsonModeUnstreamed) {
         const completion = await client.chat.completions.create({ ...body, stream: false } as OpenAIClient.Chat.ChatCompletionCreateParamsNonStreaming, { signal });
         yield* readCompletion(completion);

@@ -103,3 +103,30 @@ export function apiError(status: number, message: string, extra: { type?: string
 export function modelList(ids: string[]): FakeReply {
   return { kind: 'json', body: { object: 'list', data: ids.map((id) => ({ id, object: 'model', created: 1_700_000_000, owned_by: 'test', active: true })) } };
 }
+
+/** A tool call as a chat-completions stream writes it: `arguments` cut into the given pieces. */
+export interface StreamedToolCall { id: string; name: string; pieces: string[] }
+
+/**
+ * A step that ends in tool calls, as OpenAI and Groq stream it: optional text first, then for each call a chunk
+ * with `index`, `id`, `type` and `function.name` (and empty arguments), then chunks with only `index` and an
+ * arguments piece; `interleave` alternates the calls' pieces (parallel calls); `finish_reason: "tool_calls"`.
+ */
+export function toolCallChunks(calls: StreamedToolCall[], options: { text?: string[]; interleave?: boolean; model?: string; usageStyle?: 'groq' | 'openai'; finishReason?: string } = {}): string[] {
+  const id = `chatcmpl-${++counter}`;
+  const base = { id, object: 'chat.completion.chunk', created: 1_760_000_000, model: options.model ?? 'openai/gpt-oss-120b', system_fingerprint: 'fp_test' };
+  const frame = (obj: unknown) => `data: ${JSON.stringify(obj)}\n\n`;
+  const choice = (delta: Record<string, unknown>, finish_reason: string | null = null) => ({ index: 0, delta, logprobs: null, finish_reason });
+  const frames = [frame({ ...base, choices: [choice({ role: 'assistant', content: options.text?.length ? '' : null })] })];
+  for (const t of options.text ?? []) frames.push(frame({ ...base, choices: [choice({ content: t })] }));
+  const starts = calls.map((c, index) => frame({ ...base, choices: [choice({ tool_calls: [{ index, id: c.id, type: 'function', function: { name: c.name, arguments: '' } }] })] }));
+  const pieces = calls.map((c, index) => c.pieces.map((p) => frame({ ...base, choices: [choice({ tool_calls: [{ index, function: { arguments: p } }] })] })));
+  if (options.interleave) {
+    frames.push(...starts);
+    const longest = Math.max(...pieces.map((p) => p.length));
+    for (let i = 0; i < longest; i++) for (const list of pieces) if (list[i]) frames.push(list[i]);
+  } else calls.forEach((_, i) => frames.push(starts[i], ...pieces[i]));
+  frames.push(frame({ ...base, choices: [choice({}, options.finishReason ?? 'tool_calls')] }));
+  frames.push('data: [DONE]\n\n');
+  return frames;
+}
