@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { assistant, chunks, stateMessage, streamOf, text, user } from './fixtures';
 import { eachTestPanel, launchBrowser, openPanel, type Panel, type Theme } from './harness';
-import { STEPS_WITH_CODE } from './streaming/corpus';
+import { REPLIES, STEPS_WITH_CODE } from './streaming/corpus';
 
 const MATH = 'Area $\\pi r^2$ and \\( e^{i\\pi} = -1 \\), and the integral\n\n\\[ \\int_0^1 x^2 \\, dx \\]\n\nequals $$\\frac{1}{3}$$.';
 const DIAGRAM = '```mermaid\ngraph TD\n  A[Request] --> B{Cached?}\n  B -->|yes| C[Serve from cache]\n  B -->|no| D[Fetch and store]\n```';
@@ -164,6 +164,11 @@ describe('webview: task lists, math and diagrams', function () {
     const copied = await panel.waitForPosted('codeAction', (m) => m.action === 'copy');
     assert.equal(copied.code, DIAGRAM.split('\n').slice(1, -1).join('\n'));
     assert.equal(copied.language, 'mermaid');
+    // VS Code switches the theme by the body's class: the diagram is drawn again in the new theme.
+    const darkSrc = await img.getAttribute('src');
+    await panel.page.evaluate(() => document.body.classList.replace('vscode-dark', 'vscode-light'));
+    await panel.page.waitForSelector('article[data-id="a1"] .diagram[data-theme="light"][data-diagram="drawn"]', { timeout: 20_000 });
+    assert.notEqual(await diagram.locator('.diagram-view img').getAttribute('src'), darkSrc);
     assert.deepEqual(await unexpectedCspReports(panel), []);
   });
 
@@ -175,6 +180,62 @@ describe('webview: task lists, math and diagrams', function () {
     assert.match((await diagram.locator('.diagram-error').textContent()) ?? '', /^Mermaid could not draw this diagram: .*(Parse error|Expecting)/s);
     assert.equal(await diagram.locator('img').count(), 0);
     assert.deepEqual(await unexpectedCspReports(panel), []);
+  });
+});
+
+/** A seeded split into deltas of 1 to 6 characters (mulberry32, as in streaming/probe.ts). */
+function seededDeltas(body: string, seed: number): string[] {
+  let a = seed >>> 0;
+  const random = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const parts: string[] = [];
+  for (let i = 0; i < body.length; ) {
+    const n = 1 + Math.floor(random() * 6);
+    parts.push(body.slice(i, i + n));
+    i += n;
+  }
+  return parts;
+}
+
+/** The reply's DOM without the streaming renderer's wrappers and the whitespace between its blocks. A string, for the page. */
+const NORMALIZED_BODY = `(id) => {
+  const copy = document.querySelector('article[data-id="' + id + '"] .message-body').cloneNode(true);
+  for (const w of Array.from(copy.querySelectorAll('.md-chunk, .md-block'))) w.replaceWith(...Array.from(w.childNodes));
+  copy.normalize();
+  for (const n of Array.from(copy.childNodes)) if (n.nodeType === 3 && !n.textContent.trim()) n.remove();
+  return copy.innerHTML;
+}`;
+
+describe('webview: streamed in the real panel = reopened from history', function () {
+  this.timeout(120_000);
+  let panel: Panel;
+  eachTestPanel((opened) => {
+    panel = opened;
+  });
+
+  it(`${REPLIES.length} reply-like texts, each streamed in a seeded random split (one delta per frame)`, async () => {
+    const differ: number[] = [];
+    for (const [i, body] of REPLIES.entries()) {
+      await panel.deliver(stateMessage({ messages: [user('u1', 'Q'), assistant('a1', '', { status: 'streaming' })], activeRequest: `r${i}` }));
+      const events = streamOf(`r${i}`, [{ type: 'start', messageId: 'a1', provider: 'groq', model: 'm' }, ...seededDeltas(body, 100 + i).map(text), { type: 'finish', reason: 'stop' }]);
+      await panel.page.evaluate(async (list) => {
+        for (const m of list) {
+          window.postMessage(m, '*');
+          await new Promise((r) => requestAnimationFrame(() => r(undefined)));
+        }
+      }, JSON.parse(JSON.stringify(events)));
+      // The host's state after the reply, and the same text as a second message reopened from history.
+      await panel.deliver(stateMessage({ messages: [user('u1', 'Q'), assistant('a1', body), user('u2', 'Q'), assistant('a2', body)] }));
+      await panel.page.waitForFunction(() => !document.querySelector('.math:not([data-rendered])'));
+      const [streamed, history] = await Promise.all(['a1', 'a2'].map((id) => panel.page.evaluate(`(${NORMALIZED_BODY})(${JSON.stringify(id)})`)));
+      if (streamed !== history) differ.push(i);
+      assert.ok(String(streamed).length > 10);
+    }
+    assert.deepEqual(differ, [], 'texts whose streamed DOM differs from the history render');
   });
 });
 
