@@ -1,6 +1,6 @@
 // Builds the extension host (CommonJS for Node), one lazily loaded chunk per provider SDK, and the webview.
 import * as esbuild from 'esbuild';
-import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -53,21 +53,41 @@ const builds = [
     format: 'cjs',
     target: 'node20',
   },
-  {
+  webviewBuild(),
+];
+
+/**
+ * The webview: an ES module, split so that Mermaid (imported only when a reply has a diagram) and its diagram
+ * types become chunks of their own under dist/webview/chunks, loaded from the webview's own origin on demand.
+ */
+function webviewBuild() {
+  return {
     ...common,
-    entryPoints: { 'webview/main': 'webview/main.ts' },
-    outdir: 'dist',
+    entryPoints: { main: 'webview/main.ts' },
+    outdir: 'dist/webview',
+    chunkNames: 'chunks/[name]-[hash]',
+    splitting: true,
     platform: 'browser',
-    format: 'iife',
+    format: 'esm',
     target: 'chrome120',
     loader: { '.ttf': 'file' },
-  },
-];
+  };
+}
+
+/** KaTeX's stylesheet and fonts (woff2 only: the first format of each @font-face, the one Chromium loads). */
+function copyKatexAssets(dir) {
+  mkdirSync(`${dir}/katex/fonts`, { recursive: true });
+  cpSync('node_modules/katex/dist/katex.min.css', `${dir}/katex/katex.min.css`);
+  for (const font of readdirSync('node_modules/katex/dist/fonts').filter((f) => f.endsWith('.woff2'))) {
+    cpSync(`node_modules/katex/dist/fonts/${font}`, `${dir}/katex/fonts/${font}`);
+  }
+}
 
 function copyAssets() {
   mkdirSync('dist/webview', { recursive: true });
   cpSync('node_modules/@vscode/codicons/dist/codicon.css', 'dist/webview/codicon.css');
   cpSync('node_modules/@vscode/codicons/dist/codicon.ttf', 'dist/webview/codicon.ttf');
+  copyKatexAssets('dist/webview');
 }
 
 if (!watch) rmSync('dist', { recursive: true, force: true, maxRetries: 3 });

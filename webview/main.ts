@@ -548,7 +548,8 @@ document.addEventListener('click', (e) => {
   }
   const codeAction = target.dataset.codeAction;
   if (codeAction === 'copy' || codeAction === 'insert' || codeAction === 'newFile') {
-    const block = target.closest<HTMLElement>('.code-block');
+    // A diagram's bar has its own Copy: it copies the source of the diagram's code block.
+    const block = target.closest<HTMLElement>('.code-block') ?? target.closest('.diagram')?.querySelector<HTMLElement>('.code-block');
     const code = block?.querySelector('pre code')?.textContent ?? '';
     const language = block?.dataset.lang === 'text' ? '' : (block?.dataset.lang ?? '');
     post({ type: 'codeAction', action: codeAction, code, language });

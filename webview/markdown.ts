@@ -1,8 +1,11 @@
-// Markdown → safe HTML, rendered block by block so a streaming reply costs O(open block) per frame.
+// Markdown → safe HTML (marked + DOMPurify), with math and diagram placeholders that `enhance` fills in the DOM.
+// Streaming (block by block) lives in streamingMarkdown.ts.
 import DOMPurify from 'dompurify';
 import hljs from 'highlight.js/lib/core';
-import { Marked, type Links, type Token, type Tokens } from 'marked';
+import { Lexer, Marked, type Links, type Token, type Tokens } from 'marked';
+import { diagramHtml, renderDiagrams } from './diagrams';
 import { highlight } from './highlight';
+import { maskMath, mathExtensions, renderMath } from './math';
 
 // highlight.js compiles a grammar the first time it is used (20-40 ms for some): compile every bundled one while
 // the panel is really idle (long idle periods only, not the gaps between frames of a scroll or a stream), so the
@@ -17,12 +20,32 @@ if (typeof requestIdleCallback === 'function') {
   requestIdleCallback(warm);
 }
 
+/**
+ * While a reply streams, a link reference definition at the very end of the text may still be growing (its URL cut
+ * by a delta boundary): it is held back (rendered as nothing, defining nothing) until its line is complete.
+ */
+let streamingTail: string | undefined;
+
+const pendingDef = {
+  name: 'pendingDef',
+  level: 'block' as const,
+  tokenizer(this: { lexer: Lexer }, src: string) {
+    if (streamingTail === undefined || src.endsWith('\n') || !streamingTail.endsWith(src)) return undefined;
+    const def = (this.lexer as unknown as { tokenizer: { def(src: string): Tokens.Def | undefined } }).tokenizer.def(src);
+    return def && def.raw.length === src.length ? { type: 'pendingDef', raw: src } : undefined;
+  },
+  renderer: () => '',
+};
+
 const marked = new Marked({
   gfm: true,
   breaks: false,
+  extensions: [pendingDef, ...mathExtensions],
+  hooks: { emStrongMask: maskMath },
   renderer: {
-    code({ text, lang }: Tokens.Code) {
+    code({ text, lang, raw }: Tokens.Code) {
       const language = (lang ?? '').trim().split(/\s+/)[0].toLowerCase();
+      if (language === 'mermaid' && fenceClosed(raw)) return diagramHtml(codeBlockHtml(text, language));
       return codeBlockHtml(text, language);
     },
     // Raw HTML from a model is shown as the text it is, never parsed as markup (DOMPurify still guards the rest).
@@ -35,6 +58,16 @@ const marked = new Marked({
     },
   },
 });
+
+/** True when a fenced code block's raw text ends with its closing fence (a streaming block may not have it yet). */
+export function fenceClosed(raw: string): boolean {
+  const open = /^ {0,3}(`{3,}|~{3,})/.exec(raw);
+  if (!open) return false;
+  const lines = raw.replace(/\n+$/, '').split('\n');
+  if (lines.length < 2) return false;
+  const last = lines.at(-1)!.trim();
+  return last.length >= open[1].length && last === open[1][0].repeat(last.length);
+}
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -54,15 +87,36 @@ function codeBlockHtml(code: string, language: string): string {
   );
 }
 
+// Our own DOMPurify instance: its hooks do not reach the one Mermaid uses.
+const purify = DOMPurify(window);
 const PURIFY_CONFIG = {
   ALLOWED_URI_REGEXP: /^(?:https?:|#)/i,
-  FORBID_TAGS: ['style', 'form', 'input', 'textarea', 'select', 'iframe', 'object', 'embed', 'svg', 'math'],
+  FORBID_TAGS: ['style', 'form', 'textarea', 'select', 'iframe', 'object', 'embed', 'svg', 'math'],
   FORBID_ATTR: ['style', 'srcset'],
+  // DOMPurify checks every attribute that is not "URI safe" against ALLOWED_URI_REGEXP, which dropped an ordered
+  // list's start, a table cell's align and a task checkbox's type and state: these hold no URL.
+  ADD_URI_SAFE_ATTR: ['start', 'align', 'type', 'checked', 'disabled'],
 };
+// The only input is a task list's checkbox: read-only, nothing but its type and state.
+purify.addHook('afterSanitizeAttributes', (node) => {
+  if (node.nodeName !== 'INPUT') return;
+  if (node.getAttribute('type') !== 'checkbox') {
+    node.remove();
+    return;
+  }
+  for (const name of node.getAttributeNames()) if (name !== 'type' && name !== 'checked') node.removeAttribute(name);
+  node.setAttribute('disabled', '');
+});
 
 export function renderTokens(tokens: Token[], links: Links | undefined): string {
   const list = Object.assign(tokens, { links: links ?? {} }) as Token[] & { links: Links };
-  return DOMPurify.sanitize(marked.parser(list), PURIFY_CONFIG) as string;
+  return purify.sanitize(marked.parser(list), PURIFY_CONFIG) as string;
+}
+
+/** Fills the math and diagram placeholders of rendered markdown once it is in the page. */
+export function enhance(root: HTMLElement): void {
+  if (root.querySelector('.math[data-tex]')) renderMath(root);
+  if (root.querySelector('.diagram[data-diagram]')) renderDiagrams(root);
 }
 
 // Rendering depends on the text alone, and a long chat scrolled back and forth mounts the same replies again:
@@ -73,7 +127,7 @@ let renderedChars = 0;
 
 /** Markdown to sanitized HTML, without the cache. */
 export function markdownHtml(text: string): string {
-  const tokens = marked.lexer(text);
+  const tokens = lex(text);
   return renderTokens(tokens, tokens.links);
 }
 
@@ -102,87 +156,17 @@ export function prerenderMarkdown(text: string): boolean {
   return true;
 }
 
-export function lex(text: string): Token[] & { links: Links } {
-  return marked.lexer(text);
-}
-
 /**
- * Renders a growing markdown text into `root`. Finished top-level blocks are rendered once into their own
- * element and never touched again (so a selection in them survives); only the last, still-open block is
- * re-rendered when more text arrives.
+ * Lexes `text` with the link reference definitions already known (earlier blocks of a streamed reply). With
+ * `streaming`, the text may still grow: a definition still being written at its end is held back.
  */
-export class StreamingMarkdown {
-  private text = '';
-  private frozenChars = 0;
-  private readonly openBlock: HTMLElement;
-  /** Finished blocks go into chunks of about CHUNK_CHARS; a full chunk is sealed and never changes again. */
-  private chunk?: HTMLElement;
-  private chunkChars = 0;
-
-  constructor(private readonly root: HTMLElement) {
-    this.openBlock = document.createElement('div');
-    this.openBlock.className = 'md-block open';
-    root.append(this.openBlock);
+export function lex(text: string, links: Links = {}, streaming = false): Token[] & { links: Links } {
+  const lexer = new Lexer(marked.defaults);
+  Object.assign(lexer.tokens.links, links);
+  streamingTail = streaming ? text : undefined;
+  try {
+    return lexer.lex(text);
+  } finally {
+    streamingTail = undefined;
   }
-
-  get value(): string {
-    return this.text;
-  }
-
-  /** Appends text; call `flush` (once per frame) to update the DOM. */
-  append(delta: string): void {
-    this.text += delta;
-  }
-
-  flush(final = false): void {
-    const tail = this.text.slice(this.frozenChars);
-    const tokens = lex(tail);
-    const lastContent = final ? tokens.length : lastContentIndex(tokens);
-    let consumed = 0;
-    const frozen: Token[] = [];
-    for (let i = 0; i < lastContent; i++) {
-      frozen.push(tokens[i]);
-      consumed += tokens[i].raw.length;
-    }
-    if (frozen.some((t) => t.type !== 'space')) {
-      const block = document.createElement('div');
-      block.className = 'md-block';
-      block.innerHTML = renderTokens(frozen, tokens.links);
-      if (!this.chunk) {
-        this.chunk = document.createElement('div');
-        this.chunk.className = 'md-chunk';
-        this.root.insertBefore(this.chunk, this.openBlock);
-      }
-      this.chunk.append(block);
-      this.chunkChars += consumed;
-      if (this.chunkChars >= CHUNK_CHARS) this.sealChunk();
-    }
-    this.frozenChars += consumed;
-    const open = tokens.slice(lastContent);
-    this.openBlock.innerHTML = open.length ? renderTokens(open, tokens.links) : '';
-    if (final) {
-      this.openBlock.remove();
-      this.sealChunk();
-    }
-  }
-
-  /**
-   * Off screen, a sealed chunk skips style, layout and paint (content-visibility), so each frame of a long
-   * reply costs what is on screen, not everything streamed so far. Set through the CSSOM (allowed by the CSP).
-   */
-  private sealChunk(): void {
-    if (!this.chunk) return;
-    this.chunk.style.contentVisibility = 'auto';
-    this.chunk.style.containIntrinsicSize = 'auto 600px';
-    this.chunk = undefined;
-    this.chunkChars = 0;
-  }
-}
-
-const CHUNK_CHARS = 4000;
-
-/** Index of the last non-space token: everything before it is finished. */
-function lastContentIndex(tokens: Token[]): number {
-  for (let i = tokens.length - 1; i >= 0; i--) if (tokens[i].type !== 'space') return i;
-  return 0;
 }

@@ -1,7 +1,8 @@
 import type { ChatMessage, Citation, ErrorAction, ErrorKind, StreamEvent, Usage } from '../src/protocol';
 import { costText } from './cost';
 import { h, humanSize, icon, iconButton, textButton } from './dom';
-import { renderMarkdown, StreamingMarkdown } from './markdown';
+import { enhance, renderMarkdown } from './markdown';
+import { StreamingMarkdown } from './streamingMarkdown';
 
 const STATUS_LABEL: Record<string, string> = {
   stopped: 'Stopped',
@@ -105,6 +106,8 @@ export class MessageView {
       } else {
         this.body.innerHTML = renderMarkdown(message.text);
         this.reasoningBody.innerHTML = message.reasoning ? renderMarkdown(message.reasoning) : '';
+        enhance(this.body);
+        enhance(this.reasoningBody);
       }
     }
     this.renderAttachments(message);
@@ -296,9 +299,15 @@ export class MessageView {
     this.live = undefined;
     // The host's final text is authoritative; if it matches what streamed, keep the streamed DOM as it is.
     if (text.value === message.text) text.flush(true);
-    else this.body.innerHTML = renderMarkdown(message.text);
+    else {
+      this.body.innerHTML = renderMarkdown(message.text);
+      enhance(this.body);
+    }
     if ((message.reasoning ?? '') === reasoning.value) reasoning.flush(true);
-    else this.reasoningBody.innerHTML = renderMarkdown(message.reasoning ?? '');
+    else {
+      this.reasoningBody.innerHTML = renderMarkdown(message.reasoning ?? '');
+      enhance(this.reasoningBody);
+    }
     this.reasoning.hidden = !message.reasoning;
     this.reasoningState.textContent = '';
   }

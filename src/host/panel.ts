@@ -10,7 +10,7 @@ export function attachWebview(webview: vscode.Webview, extensionUri: vscode.Uri,
   const root = vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
   webview.options = { enableScripts: true, localResourceRoots: [root] };
   const asset = (name: string) => webview.asWebviewUri(vscode.Uri.joinPath(root, name)).toString();
-  webview.html = webviewHtml({ cspSource: webview.cspSource, script: asset('main.js'), styles: [asset('codicon.css'), asset('main.css')] });
+  webview.html = webviewHtml({ cspSource: webview.cspSource, script: asset('main.js'), styles: [asset('codicon.css'), asset('katex/katex.min.css'), asset('main.css')] });
   const client: Client = { post: (message) => webview.postMessage(message) };
   const disconnect = service.connect(client);
   const listener = webview.onDidReceiveMessage((raw) => service.handle(client, raw));

@@ -6,12 +6,15 @@ export interface WebviewAssets {
   styles: string[];
 }
 
-/** The panel's HTML: nothing runs but our nonce'd bundle, nothing loads from outside the extension. */
+/**
+ * The panel's HTML: nothing runs but our nonce'd bundle (an ES module) and the chunks it imports from the
+ * extension's own webview resources (Mermaid, KaTeX, loaded on first use); nothing loads from outside the extension.
+ */
 export function webviewHtml({ cspSource, script, styles }: WebviewAssets, title = 'Parley'): string {
   const nonce = randomBytes(16).toString('base64');
   const csp = [
     "default-src 'none'",
-    `script-src 'nonce-${nonce}'`,
+    `script-src 'nonce-${nonce}' ${cspSource}`,
     `style-src ${cspSource} 'nonce-${nonce}'`,
     `font-src ${cspSource}`,
     `img-src ${cspSource} data:`,
@@ -29,7 +32,7 @@ ${styles.map((href) => `<link rel="stylesheet" href="${href}">`).join('\n')}
 </head>
 <body>
 <div id="app" data-nonce="${nonce}"></div>
-<script nonce="${nonce}" src="${script}"></script>
+<script type="module" nonce="${nonce}" src="${script}"></script>
 </body>
 </html>`;
 }

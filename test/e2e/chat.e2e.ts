@@ -101,6 +101,23 @@ describe('e2e: chat in a real VS Code', function () {
     assert.match(await lastReply().locator('.cost').innerText(), /^<?\$0\.\d+$/, 'the reply shows its cost at the catalog price');
   });
 
+  it('a reply with a formula and a Mermaid diagram renders both (KaTeX and Mermaid chunks load under the CSP)', async function () {
+    const reply = 'The area is $\\pi r^2$:\n\n\\[ \\int_0^1 x^2 \\, dx = \\frac{1}{3} \\]\n\n```mermaid\ngraph LR\n  A[Ask] --> B[Answer]\n```\n\nDone.';
+    groq.enqueue(chatStream(reply.match(/[\s\S]{1,6}/g)!, { delayMs: 10 }));
+    await send('A formula and a diagram please');
+    await watch(replyStatus, (s) => s === 'done');
+    const body = lastReply().locator('.message-body');
+    await body.locator('.katex-display').waitFor({ timeout: 30_000 });
+    assert.equal(await body.locator('.katex').count(), 2);
+    assert.deepEqual((await body.locator('.katex-mathml annotation').allTextContents()).map((t) => t.trim()), ['\\pi r^2', '\\int_0^1 x^2 \\, dx = \\frac{1}{3}']);
+    const img = body.locator('.diagram[data-diagram="drawn"] .diagram-view img');
+    await img.waitFor({ timeout: 30_000 });
+    assert.ok(await img.evaluate((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 50), 'the diagram decoded');
+    // KaTeX's fonts came from the extension under the webview's CSP.
+    assert.ok(await body.evaluate(async () => (await document.fonts.ready, [...document.fonts].some((f) => f.family.includes('KaTeX') && f.status === 'loaded'))));
+    await vs.screenshot('formula-and-diagram');
+  });
+
   it('Stop aborts mid-stream, keeps the partial reply marked stopped, and sending again works', async function () {
     groq.enqueue(chatStream(Array.from({ length: 400 }, (_, i) => `tok${i} `), { delayMs: 30 }));
     await send('A very long answer please');

@@ -2,8 +2,8 @@
 // (so other engineers' `node esbuild.mjs`, which wipes dist/, cannot pull files from under a running test),
 // serves it with the HTML from src/host/webviewHtml.ts (the real CSP), and installs a trap before any script
 // runs: window.__pwned() records a call, a securitypolicyviolation listener records every violation, and
-// acquireVsCodeApi() records what the panel posts.
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+// acquireVsCodeApi() records what the panel posts. Every request the page makes outside its own origin is recorded.
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -27,9 +27,11 @@ export async function buildAndServeWebview(): Promise<BuiltWebview> {
   await esbuild.build({
     entryPoints: { main: path.join(ROOT, 'webview/main.ts') },
     outdir: dir,
+    chunkNames: 'chunks/[name]-[hash]',
+    splitting: true,
     bundle: true,
     platform: 'browser',
-    format: 'iife',
+    format: 'esm',
     target: 'chrome120',
     loader: { '.ttf': 'file' },
     define: { 'process.env.NODE_ENV': '"production"' },
@@ -37,19 +39,26 @@ export async function buildAndServeWebview(): Promise<BuiltWebview> {
   });
   cpSync(path.join(ROOT, 'node_modules/@vscode/codicons/dist/codicon.css'), path.join(dir, 'codicon.css'));
   cpSync(path.join(ROOT, 'node_modules/@vscode/codicons/dist/codicon.ttf'), path.join(dir, 'codicon.ttf'));
-  const types: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf' };
+  mkdirSync(path.join(dir, 'katex'), { recursive: true });
+  cpSync(path.join(ROOT, 'node_modules/katex/dist/katex.min.css'), path.join(dir, 'katex', 'katex.min.css'));
+  cpSync(path.join(ROOT, 'node_modules/katex/dist/fonts'), path.join(dir, 'katex', 'fonts'), { recursive: true, filter: (f) => !/\.(?:woff|ttf)$/.test(f) });
+  const types: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf', '.woff2': 'font/woff2' };
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const origin = `http://${req.headers.host}`;
     if (url.pathname === '/panel.html') {
-      let html = webviewHtml({ cspSource: origin, script: `${origin}/main.js`, styles: [`${origin}/codicon.css`, `${origin}/main.css`] });
+      let html = webviewHtml({ cspSource: origin, script: `${origin}/main.js`, styles: [`${origin}/codicon.css`, `${origin}/katex/katex.min.css`, `${origin}/main.css`] });
       // Without the CSP, the sanitizer stands alone: anything it lets through would really run.
       if (url.searchParams.get('csp') === 'off') html = html.replace(/<meta http-equiv="Content-Security-Policy"[^>]*>/, '');
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
       res.end(html);
       return;
     }
-    const file = path.join(dir, path.basename(url.pathname));
+    const file = path.join(dir, path.normalize(url.pathname));
+    if (!file.startsWith(dir + path.sep)) {
+      res.writeHead(404).end();
+      return;
+    }
     try {
       const body = readFileSync(file);
       res.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream' });
@@ -98,7 +107,10 @@ const TRAP = `(() => {
   Object.defineProperty(window, '__pwned', { value: record, writable: false, configurable: false });
   // Reached from inside frames too (parent.__pwned, top.__pwned).
   document.addEventListener('securitypolicyviolation', (e) => {
-    window.__violations.push(e.violatedDirective + ' ' + (e.blockedURI || '(inline)') + ' ' + (e.sample || ''));
+    // A violation whose element is not in the page (target: the document) comes from an inert document, such as
+    // the one DOMPurify parses markup into: nothing there can run, CSP or not.
+    const inert = e.target === document ? ' (not in the page)' : '';
+    window.__violations.push(e.violatedDirective + inert + ' ' + (e.blockedURI || '(inline)') + ' ' + (e.sample || '') + (e.violatedDirective.startsWith('script') ? ' at ' + e.sourceFile + ':' + e.lineNumber : ''));
   });
   window.acquireVsCodeApi = () => ({
     postMessage: (message) => { window.__posted.push(JSON.parse(JSON.stringify(message))); },
@@ -118,8 +130,18 @@ const DANGEROUS_DOM = `(() => {
     for (const el of Array.from(root.querySelectorAll('*'))) {
       const tag = el.tagName.toLowerCase();
       if (tag === 'script' && el !== ours) found.push('<script> ' + el.outerHTML.slice(0, 120));
-      if (['iframe', 'frame', 'object', 'embed', 'base', 'form', 'svg', 'math', 'style'].includes(tag) && el.closest('#log')) {
+      // KaTeX draws with <svg> (stretchy glyphs) and writes MathML for screen readers, through the DOM, not markup.
+      const katex = (tag === 'svg' || tag === 'math') && el.closest('.katex');
+      if (['iframe', 'frame', 'object', 'embed', 'base', 'form', 'svg', 'math', 'style'].includes(tag) && el.closest('#log') && !katex) {
         found.push('<' + tag + '> in the conversation');
+      }
+      // A diagram is an SVG image (inert whatever it holds); still, nothing script-like may be in it.
+      if (tag === 'img' && (el.getAttribute('src') || '').toLowerCase().startsWith('data:image/svg+xml')) {
+        const svg = decodeURIComponent((el.getAttribute('src') || '').replace(/^[^,]*,/, ''));
+        // Tags only: a label's text (escaped) may well say "onerror=".
+        for (const t of svg.match(/<[a-zA-Z][^>]*>/g) || []) {
+          if (/^<(?:script|iframe|object|embed|frame)\\b|\\son[a-z]+\\s*=|javascript:|vbscript:|(?:href|src)\\s*=\\s*["']?\\s*data:text/i.test(t)) found.push('diagram SVG with ' + t.slice(0, 80));
+        }
       }
       if (tag === 'meta' && (el.getAttribute('http-equiv') || '').toLowerCase() === 'refresh') found.push('<meta refresh>');
       for (const attr of Array.from(el.attributes)) {
@@ -141,6 +163,8 @@ const DANGEROUS_DOM = `(() => {
 export interface TrappedPanel {
   page: Page;
   navigations: string[];
+  /** Requests outside the page's own origin (data: URLs aside). */
+  requests: string[];
   popups: number;
   pageErrors: string[];
   /** Delivers host messages one by one, letting an animation frame pass after every few stream events. */
@@ -154,11 +178,16 @@ export interface TrappedPanel {
 }
 
 export async function openTrappedPanel(browser: Browser, origin: string, csp: 'on' | 'off'): Promise<TrappedPanel> {
-  const page = await browser.newPage({ viewport: { width: 700, height: 900 } });
+  // Tall, so that the message log (virtualized) has every reply of a batch in the DOM, diagrams included.
+  const page = await browser.newPage({ viewport: { width: 700, height: 9000 } });
   page.setDefaultTimeout(10_000);
   await page.addInitScript({ content: TRAP });
   const navigations: string[] = [];
+  const requests: string[] = [];
   const pageErrors: string[] = [];
+  page.on('request', (r) => {
+    if (!r.url().startsWith(origin + '/') && !r.url().startsWith('data:')) requests.push(r.url());
+  });
   let popups = 0;
   page.on('pageerror', (err) => pageErrors.push(err.message));
   page.on('popup', () => popups++);
@@ -168,6 +197,7 @@ export async function openTrappedPanel(browser: Browser, origin: string, csp: 'o
   const panel: TrappedPanel = {
     page,
     navigations,
+    requests,
     get popups() { return popups; },
     pageErrors,
     async deliver(messages) {

@@ -15,8 +15,13 @@ import { PAYLOADS, splitIntoDeltas } from './xssCorpus';
 
 const MODEL = 'openai/gpt-oss-120b';
 const BATCH = 25;
-/** CSP directives whose violation means a script tried to run. */
-const SCRIPT_DIRECTIVE = /^script-src/;
+/** CSP directives whose violation means a script tried to run in the page. */
+const SCRIPT_DIRECTIVE = /^script-src(?:-elem|-attr)? (?!\(not in the page\))/;
+/**
+ * Reports from inert documents: Mermaid (strict) sanitizes a diagram's labels with DOMPurify, which parses them
+ * into a document of its own, where an inline handler of a hostile label is reported; that document never runs.
+ */
+const INERT_REPORT = /^script-src(?:-elem|-attr)? \(not in the page\)/;
 
 describe('hardening: model output cannot run code (XSS corpus in the real webview)', function () {
   this.timeout(120_000);
@@ -28,6 +33,7 @@ describe('hardening: model output cannot run code (XSS corpus in the real webvie
   /** Host messages per batch of payloads, exactly as ChatService posted them. */
   const batches: HostMessage[][] = [];
   const results: Array<{ csp: string; executed: string[]; violations: string[]; dom: string[] }> = [];
+  const drawn: string[] = [];
 
   before(async () => {
     [web, browser] = await Promise.all([buildAndServeWebview(), launchChromium(), server.start()]);
@@ -46,7 +52,7 @@ describe('hardening: model output cannot run code (XSS corpus in the real webvie
         await rig.service.handle(client, { type: 'newChat' });
         await rig.service.handle(client, { type: 'setConfig', chatId: client.chatId!, patch: { provider: 'groq', model: MODEL } });
       }
-      server.enqueue(chatStream(splitIntoDeltas(payload.text, payload.id), { model: MODEL, reasoning: splitIntoDeltas(payload.text, payload.id * 7 + 3) }));
+      server.enqueue(chatStream(splitIntoDeltas(payload.text, payload.id, payload.cut), { model: MODEL, reasoning: splitIntoDeltas(payload.text, payload.id * 7 + 3, payload.cut) }));
       await rig.service.handle(client, { type: 'send', chatId: client.chatId!, text: `payload ${payload.id}` });
       await within(10_000, rig.service.idle(client.chatId!), `payload ${payload.id}`);
       const reply = client.state.chat.messages.at(-1)!;
@@ -63,8 +69,8 @@ describe('hardening: model output cannot run code (XSS corpus in the real webvie
     const streamed = PAYLOADS.length;
     const executed = results.reduce((n, r) => n + r.executed.length, 0);
     console.log(`\n    XSS: ${streamed} payloads streamed, ${executed} executed` +
-      ` (${results.length} runs: ${results.map((r) => `CSP ${r.csp}: ${r.executed.length} executed, ${r.violations.filter((v) => SCRIPT_DIRECTIVE.test(v)).length} script-src violations (+${r.violations.filter((v) => !SCRIPT_DIRECTIVE.test(v)).length} inline <style> reports), ${r.dom.length} dangerous DOM nodes`).join('; ')};` +
-      ` each payload as reply text and as reasoning, split into 1–9 character deltas)\n`);
+      ` (${results.length} runs: ${results.map((r) => `CSP ${r.csp}: ${r.executed.length} executed, ${r.violations.filter((v) => SCRIPT_DIRECTIVE.test(v)).length} script-src violations in the page (+${r.violations.filter((v) => INERT_REPORT.test(v)).length} in inert documents, +${r.violations.filter((v) => /^style-src/.test(v)).length} inline style reports), ${r.dom.length} dangerous DOM nodes`).join('; ')};` +
+      ` each payload as reply text and as reasoning, split into 1–9 character deltas, KaTeX and Mermaid ones in the middle of their dangerous token; ${drawn.join('; ')})\n`);
     rig?.dispose();
     await browser?.close();
     await web?.close();
@@ -90,6 +96,7 @@ describe('hardening: model output cannot run code (XSS corpus in the real webvie
       });
 
       const dom: string[] = [];
+      const diagrams = { drawn: 0, failed: 0, formulas: 0, rejected: 0 };
       for (const batch of batches) {
         await panel.deliver(batch);
         // Give every survivor its chance: events fired on every element, every link clicked, resources settled.
@@ -102,9 +109,19 @@ describe('hardening: model output cannot run code (XSS corpus in the real webvie
           }
           for (const details of Array.from(log.querySelectorAll('details'))) (details as HTMLDetailsElement).open = true;
           for (const a of Array.from(log.querySelectorAll('a, area'))) (a as HTMLElement).click();
+          // Diagrams draw asynchronously (Mermaid loads on the first): wait until every one is drawn or failed.
+          for (let i = 0; i < 400 && log.querySelector('.diagram[data-diagram="pending"], .diagram[data-diagram="drawing"], .math:not([data-rendered])'); i++) await new Promise((r) => setTimeout(r, 25));
+          for (const el of Array.from(log.querySelectorAll('.diagram-view img, .katex *'))) {
+            for (const type of ['mouseover', 'click', 'focus', 'load', 'error']) el.dispatchEvent(new Event(type, { bubbles: true }));
+          }
           await new Promise((r) => setTimeout(r, 150));
         });
         dom.push(...(await panel.dangerousDom()));
+        const counts = await panel.page.evaluate(() => [document.querySelectorAll('#log .diagram[data-diagram="drawn"]').length, document.querySelectorAll('#log .diagram[data-diagram="failed"]').length, document.querySelectorAll('#log .katex').length, document.querySelectorAll('#log .math-error').length]);
+        diagrams.drawn += counts[0];
+        diagrams.failed += counts[1];
+        diagrams.formulas += counts[2];
+        diagrams.rejected += counts[3];
       }
       const executed = await panel.pwned();
       const violations = await panel.violations();
@@ -112,14 +129,18 @@ describe('hardening: model output cannot run code (XSS corpus in the real webvie
       assert.deepEqual(executed, [], `payloads ran: ${executed.join(', ')}`);
       assert.deepEqual(violations.filter((v) => SCRIPT_DIRECTIVE.test(v)), [], 'a script got past the sanitizer and was stopped only by the CSP');
       assert.deepEqual(dom, [], 'something that could run code survived in the DOM');
+      assert.deepEqual(panel.requests, [], 'the page requested something outside its own origin');
+      // The hostile diagrams and formulas were really drawn (or rejected), not left as text.
+      drawn.push(`CSP ${csp}: ${diagrams.drawn} diagrams drawn, ${diagrams.failed} rejected, ${diagrams.formulas} formulas rendered, ${diagrams.rejected} rejected by KaTeX`);
       assert.deepEqual(panel.pageErrors, []);
       const opened = (await panel.posted()).filter((m) => m.type === 'openLink').map((m) => String(m.url));
       assert.ok(opened.every((url) => /^https?:\/\//i.test(url)), `non-http links posted: ${opened.join(', ')}`);
       assert.equal(panel.popups, 0);
       assert.deepEqual(panel.navigations, [], 'the panel navigated');
       // What the CSP did report: <style> elements of payloads, blocked while DOMPurify parses them (it then
-      // removes them). No image, media, frame or font load was attempted.
-      assert.deepEqual(violations.filter((v) => !/^style-src-elem inline/.test(v)), [], 'CSP violations other than inline <style>');
+      // removes them), and the <style> and style attributes of Mermaid's SVG, blocked while Mermaid's DOMPurify
+      // parses it (the SVG is then shown as an image). No image, media, frame or font load was attempted.
+      assert.deepEqual(violations.filter((v) => !/^style-src-(?:elem|attr)(?: \(not in the page\))? inline/.test(v) && !INERT_REPORT.test(v)), [], 'CSP violations other than inline styles and inert documents');
       // Every payload was rendered: the last batch's replies are on screen, each with its reasoning.
       const lastBatch = PAYLOADS.slice(-(PAYLOADS.length % BATCH || BATCH));
       assert.equal(await panel.page.locator('article.message.assistant').count(), lastBatch.length);

@@ -1,10 +1,11 @@
 // XSS payloads a model could send. Every payload tries to call window.__pwned(<its number>); `$P` marks where.
 // Categories: script tags, event handlers, script-capable URLs, SVG/MathML, broken and nested markup (incl. known
-// DOMPurify mutation-XSS shapes), markdown link/image tricks, HTML in and around code fences.
+// DOMPurify mutation-XSS shapes), markdown link/image tricks, HTML in and around code fences, TeX for KaTeX and
+// Mermaid diagrams. A template may name a dangerous token: its deltas are cut in the middle of that token.
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 
-const TEMPLATES: Array<[category: string, template: string]> = [
+const TEMPLATES: Array<[category: string, template: string, cut?: string]> = [
   // script tags
   ['script', '<script>$P</script>'],
   ['script', '<SCRIPT>$P</SCRIPT>'],
@@ -114,21 +115,47 @@ const TEMPLATES: Array<[category: string, template: string]> = [
   ['code', '    <img src=x onerror=$P>'],
   ['code', '```xml\n<![CDATA[<script>$P</script>]]>\n```'],
   ['code', '```typescript\nconst s = "</script><script>$P</script>";\n```\n<img src=x onerror=$P>'],
+  // TeX (KaTeX runs with trust: false)
+  ['katex', 'Click $\\href{javascript:$P}{here}$ now.', 'javascript:'],
+  ['katex', '$$\\url{javascript:$P}$$', '\\url'],
+  ['katex', '\\(\\htmlId{x" onmouseover="$P}{y}\\)', '\\htmlId'],
+  ['katex', '\\[\\includegraphics[height=1em]{https://evil.example/$N.png}\\]', 'includegraphics'],
+  ['katex', '$\\htmlStyle{background:url(https://evil.example/$N)}{x}$ and $\\htmlData{onclick=$P}{y}$', '\\html'],
+  ['katex', '$$\n\\href{data:text/html,<script>top.$P</script>}{x} \\htmlClass{x" onclick="$P}{y}\n$$', '\\href'],
+  ['katex', '$\\text{<img src=x onerror=$P>}$ and $\\mathrm{<svg onload=$P>}$', '<img'],
+  // Mermaid (securityLevel strict; directives cannot lower it)
+  ['mermaid', '```mermaid\ngraph TD\n  A[Start] --> B[End]\n  click A call $P\n  click B callback "tip"\n```', 'click'],
+  ['mermaid', '```mermaid\ngraph TD\n  A[Start] --> B[End]\n  click A "javascript:$P" "tooltip"\n  click B href "javascript:$P"\n```', 'javascript:'],
+  ['mermaid', '```mermaid\ngraph TD\n  A["<img src=x onerror=$P>"] --> B["<script>$P</script>"]\n  B --> C["<a href=\'javascript:$P\'>link</a>"]\n```', '<img'],
+  ['mermaid', '```mermaid\n%%{init: {"securityLevel": "loose", "startOnLoad": true, "flowchart": {"htmlLabels": true}}}%%\ngraph TD\n  A["<img src=x onerror=$P>"] --> B\n  click A call $P\n```', '%%{init'],
+  ['mermaid', '```mermaid\n%%{init: {"secure": [], "securityLevel": "loose", "themeCSS": "@import url(https://evil.example/$N.css); .node rect { fill: url(https://evil.example/$N) }"}}%%\ngraph TD\n  A --> B\n```', 'securityLevel'],
+  ['mermaid', '```mermaid\nsequenceDiagram\n  Alice->>Bob: <img src=x onerror=$P>\n  link Alice: Evil @ javascript:$P\n  links Bob: {"x": "javascript:$P"}\n```', 'javascript:'],
+  ['mermaid', '```mermaid\nclassDiagram\n  class A\n  link A "javascript:$P"\n  callback A "__pwned"\n```', 'javascript:'],
 ];
 
 export interface Payload {
   id: number;
   category: string;
   text: string;
+  /** A delta boundary falls in the middle of this token. */
+  cut?: string;
 }
 
-export const PAYLOADS: Payload[] = TEMPLATES.map(([category, template], i) => {
+export const PAYLOADS: Payload[] = TEMPLATES.map(([category, template, cut], i) => {
   const id = i + 1;
-  return { id, category, text: template.replaceAll('$P', `__pwned(${id})`).replaceAll('$N', String(id)) };
+  return { id, category, text: template.replaceAll('$P', `__pwned(${id})`).replaceAll('$N', String(id)), cut };
 });
 
-/** Splits a payload into deltas of varying size: 1..9 characters, so tags and URLs break in every place. */
-export function splitIntoDeltas(text: string, seed: number): string[] {
+/**
+ * Splits a payload into deltas of varying size: 1..9 characters, so tags and URLs break in every place; with
+ * `cut`, one boundary falls in the middle of that token.
+ */
+export function splitIntoDeltas(text: string, seed: number, cut?: string): string[] {
+  const at = cut ? text.indexOf(cut) : -1;
+  if (at >= 0) {
+    const middle = at + Math.max(1, Math.floor(cut!.length / 2));
+    return [...splitIntoDeltas(text.slice(0, middle), seed), ...splitIntoDeltas(text.slice(middle), seed + 1)];
+  }
   const out: string[] = [];
   let i = 0;
   let n = seed;

@@ -16,13 +16,14 @@ const DIST = path.join(ROOT, 'dist', 'webview');
 const THEMES = path.join(__dirname, 'themes');
 export const ARTIFACTS = path.join(ROOT, '.test-artifacts', 'webview');
 
-export type Theme = 'dark' | 'light';
+export type Theme = 'dark' | 'light' | 'high-contrast';
 
 const TYPES: Record<string, string> = {
   '.js': 'text/javascript',
   '.css': 'text/css',
   '.ttf': 'font/ttf',
   '.map': 'application/json',
+  '.woff2': 'font/woff2',
   '.html': 'text/html',
 };
 
@@ -31,14 +32,14 @@ function panelHtml(origin: string, theme: Theme): string {
   const html = webviewHtml({
     cspSource: origin,
     script: `${origin}/dist/main.js`,
-    styles: [`${origin}/theme/vscode-defaults.css`, `${origin}/theme/${theme}.css`, `${origin}/dist/codicon.css`, `${origin}/dist/main.css`],
+    styles: [`${origin}/theme/vscode-defaults.css`, `${origin}/theme/${theme}.css`, `${origin}/dist/codicon.css`, `${origin}/dist/katex/katex.min.css`, `${origin}/dist/main.css`],
   });
   return html.replace('<body>', `<body class="vscode-${theme}" data-vscode-theme-kind="vscode-${theme}">`);
 }
 
 let server: Promise<{ server: Server; origin: string }> | undefined;
 
-const BUNDLE_FILES = ['main.js', 'main.css', 'codicon.css', 'codicon.ttf'];
+const BUNDLE_FILES = ['main.js', 'main.css', 'codicon.css', 'codicon.ttf', 'katex', 'chunks'];
 
 /**
  * A private copy of dist/webview, so a rebuild running at the same time (esbuild.mjs empties dist first) cannot
@@ -49,7 +50,7 @@ async function snapshotDist(): Promise<string> {
   process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   for (let attempt = 0; ; attempt++) {
     try {
-      for (const file of BUNDLE_FILES) cpSync(path.join(DIST, file), path.join(dir, file));
+      for (const file of BUNDLE_FILES) cpSync(path.join(DIST, file), path.join(dir, file), { recursive: true });
       return dir;
     } catch (err) {
       if (attempt >= 40) throw new Error(`dist/webview is incomplete (${(err as Error).message}): run \`node esbuild.mjs\` first`);
@@ -70,7 +71,8 @@ export function startServer(): Promise<{ server: Server; origin: string }> {
           return;
         }
         if (url.pathname === '/panel.html') {
-          const theme = url.searchParams.get('theme') === 'light' ? 'light' : 'dark';
+          const asked = url.searchParams.get('theme');
+          const theme: Theme = asked === 'light' || asked === 'high-contrast' ? asked : 'dark';
           res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
           res.end(panelHtml(origin, theme));
           return;
