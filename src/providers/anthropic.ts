@@ -3,6 +3,7 @@ import type { ChatConfig, FinishNote, FinishReason, Usage } from '../protocol';
 import { describeCapabilities } from './capabilities';
 import { ParleyError } from './errors';
 import { retryAwareFetch } from './fetch';
+import { parseToolArguments } from './toolArguments';
 import type { AdapterEvent, ListedModel, ProviderDefinition, ToolCallRecord, ToolSpec, Turn } from './types';
 
 const NO_SEED = "Anthropic's API has no seed.";
@@ -44,22 +45,7 @@ export function anthropicToolId(id: string): string {
   return clean || 'toolu_';
 }
 
-/**
- * A call's arguments as the `input` object Anthropic wants. Arguments that are not a JSON object (a model wrote
- * broken JSON) are kept readable as `{ "_raw": "<the text>" }`; no arguments at all are `{}`.
- */
-export function toolInput(args: string): Record<string, unknown> {
-  if (!args.trim()) return {};
-  try {
-    const parsed: unknown = JSON.parse(args);
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
-  } catch {
-    // kept raw below
-  }
-  return { _raw: args };
-}
-
-const toolUse = (call: ToolCallRecord): ContentBlock => ({ type: 'tool_use', id: anthropicToolId(call.id), name: call.name, input: toolInput(call.arguments) });
+const toolUse = (call: ToolCallRecord): ContentBlock => ({ type: 'tool_use', id: anthropicToolId(call.id), name: call.name, input: parseToolArguments(call.arguments) });
 
 /**
  * Anthropic wants strictly alternating roles: consecutive turns of one role become one message. A `tool` turn is
