@@ -86,10 +86,22 @@ export function toAnthropicMessages(turns: Turn[]): Message[] {
   return messages;
 }
 
+/**
+ * With thinking on, Anthropic wants the last assistant message, when it ends in tool calls (a tool loop going on),
+ * to start with the thinking block (and its signature) Claude wrote before them. Turns do not keep those blocks,
+ * so such a step is sent without thinking, as the API's error message advises ("To avoid this requirement,
+ * disable thinking").
+ */
+function inToolLoop(messages: Message[]): boolean {
+  const lastAssistant = messages.findLast((m) => m.role === 'assistant');
+  return lastAssistant?.content.some((b) => b.type === 'tool_use') ?? false;
+}
+
 function requestBody(config: ChatConfig, turns: Turn[], tools?: ToolSpec[]) {
   const { model } = config;
   const cap = maxOutput(model);
-  const budget = takesThinking(model) && config.thinkingBudget != null && config.thinkingBudget > 0
+  const messages = toAnthropicMessages(turns);
+  const budget = takesThinking(model) && config.thinkingBudget != null && config.thinkingBudget > 0 && !inToolLoop(messages)
     ? Math.min(Math.max(MIN_THINKING_BUDGET, Math.round(config.thinkingBudget)), cap - MIN_THINKING_BUDGET)
     : undefined;
   let maxTokens = Math.min(cap, config.maxTokens ?? DEFAULT_MAX_TOKENS);
@@ -102,7 +114,7 @@ function requestBody(config: ChatConfig, turns: Turn[], tools?: ToolSpec[]) {
   return {
     model,
     max_tokens: maxTokens,
-    messages: toAnthropicMessages(turns),
+    messages,
     ...(config.system && { system: config.system }),
     ...(temperature != null && { temperature }),
     ...(sendTopP && { top_p: topP }),

@@ -3,7 +3,7 @@ import { anthropic, DEFAULT_MAX_TOKENS, REDACTED_THINKING_NOTE } from '../../src
 import { classifyError } from '../../src/providers/errors';
 import type { AdapterEvent, ToolSpec, Turn } from '../../src/providers/types';
 import type { ChatConfig } from '../../src/protocol';
-import { anthropicError, anthropicModelList, errorEvent, event, messageEvents, messageStream, toolUseStream } from '../fakes/anthropicFormat';
+import { anthropicError, anthropicModelList, errorEvent, event, messageEvents, messageStream, toolUseEvents, toolUseStream } from '../fakes/anthropicFormat';
 import { FakeServer } from '../fakes/server';
 import { collect, configFor, serveDuring } from './helpers';
 
@@ -339,7 +339,7 @@ describe('Anthropic adapter (@anthropic-ai/sdk against a Messages-API-format ser
       assert.equal('tools' in server.last.body, false);
     });
 
-    it('a tool_use block streams as start, its input_json_delta pieces, end; stop_reason tool_use finishes with tool-calls — split at every boundary', async () => {
+    it('a tool_use block streams as start, its input_json_delta pieces, end; stop_reason tool_use finishes with tool-calls — arguments split at every character index', async () => {
       const json = '{"city":"Zürich","units":"celsius","note":"say \\"hi\\" ☃ 🌦"}';
       assert.deepEqual(JSON.parse(json).city, 'Zürich');
       const splits: string[][] = [json.split('')];
@@ -358,6 +358,28 @@ describe('Anthropic adapter (@anthropic-ai/sdk against a Messages-API-format ser
         ], `split ${JSON.stringify(pieces.slice(0, 2))}`);
         assert.equal(argumentText(events, id), json);
         assert.deepEqual(JSON.parse(argumentText(events, id)), JSON.parse(json));
+      }
+    });
+
+    it('the stream split into network chunks at every byte of the input_json_delta frame (inside multi-byte characters too) reads the same', async () => {
+      const json = '{"city":"Zürich","note":"☃ 🌦"}';
+      const frames = toolUseEvents([{ toolUse: { id: 'toolu_bytes', name: 'get_weather', pieces: [json] } }]);
+      const body = Buffer.from(frames.join(''), 'utf8');
+      const frame = Buffer.from(frames.find((f) => f.includes('"partial_json":"{'))!, 'utf8');
+      const from = body.indexOf(frame);
+      assert.ok(from > 0 && frame.length > Buffer.byteLength(json));
+      for (let at = from; at <= from + frame.length; at++) {
+        server.enqueue({
+          kind: 'raw',
+          handler: (_req, res) => {
+            res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+            res.write(body.subarray(0, at), () => setTimeout(() => res.end(body.subarray(at)), 1));
+          },
+        });
+        const { events, error } = await run(ask, configFor(anthropic, MODEL), [WEATHER]);
+        assert.equal(error, undefined, `split at byte ${at}`);
+        assert.equal(argumentText(events, 'toolu_bytes'), json, `split at byte ${at}`);
+        assert.deepEqual(events.at(-1), { type: 'finish', reason: 'tool-calls' });
       }
     });
 
@@ -441,6 +463,18 @@ describe('Anthropic adapter (@anthropic-ai/sdk against a Messages-API-format ser
         },
       ]);
       assert.equal(server.last.body.tools.length, 2);
+    });
+
+    it('with thinking on, a step that continues a tool loop goes without thinking (Turns keep no thinking blocks to start it with)', async () => {
+      server.enqueue(messageStream(['ok']), messageStream(['ok']));
+      const config = configFor(anthropic, MODEL, { thinkingBudget: 2048, temperature: 0.3 });
+      const call = { id: 'toolu_1', name: 'get_time', arguments: '{"city":"Bern"}' };
+      await run([...ask, { role: 'assistant', text: '', toolCalls: [call] }, { role: 'tool', text: '', toolResults: [{ callId: 'toolu_1', name: 'get_time', text: '14:05' }] }], config, [TIME]);
+      assert.equal('thinking' in server.last.body, false);
+      assert.equal(server.last.body.temperature, 0.3);
+      // Once the loop is over (a plain assistant reply, a new question), thinking is back.
+      await run([...ask, { role: 'assistant', text: '', toolCalls: [call] }, { role: 'tool', text: '', toolResults: [{ callId: 'toolu_1', name: 'get_time', text: '14:05' }] }, { role: 'assistant', text: 'It is 14:05.' }, { role: 'user', text: 'Thanks. And Zürich?' }], config, [TIME]);
+      assert.deepEqual(server.last.body.thinking, { type: 'enabled', budget_tokens: 2048 });
     });
 
     it('calls made by another provider get ids Anthropic accepts, the same in tool_use and tool_result; broken arguments stay readable', async () => {
