@@ -33,7 +33,7 @@ type ContentBlock =
   | { type: 'text'; text: string }
   | { type: 'image'; source: { type: 'base64'; media_type: string; data: string } }
   | { type: 'tool_use'; id: string; name: string; input: Record<string, unknown> }
-  | { type: 'tool_result'; tool_use_id: string; content: string; is_error: boolean };
+  | { type: 'tool_result'; tool_use_id: string; content?: string; is_error: boolean };
 interface Message { role: 'user' | 'assistant'; content: ContentBlock[] }
 
 /**
@@ -56,7 +56,8 @@ export function toAnthropicMessages(turns: Turn[]): Message[] {
   for (const turn of turns) {
     const blocks: ContentBlock[] = [];
     for (const result of turn.role === 'tool' ? turn.toolResults ?? [] : []) {
-      blocks.push({ type: 'tool_result', tool_use_id: anthropicToolId(result.callId), content: result.text, is_error: result.isError === true });
+      // `content` is optional: an empty result goes without it rather than as an empty string.
+      blocks.push({ type: 'tool_result', tool_use_id: anthropicToolId(result.callId), ...(result.text && { content: result.text }), is_error: result.isError === true });
     }
     for (const image of turn.role === 'user' ? turn.images ?? [] : []) {
       if (!IMAGE_TYPES.has(image.mimeType)) {

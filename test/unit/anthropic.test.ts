@@ -496,7 +496,7 @@ describe('Anthropic adapter (@anthropic-ai/sdk against a Messages-API-format ser
           text: '',
           toolResults: [
             { callId: 'call_Vq9pZ0aXbC1d', name: 'get_weather', text: 'sunny' },
-            { callId: 'functions.get_time:1', name: 'get_time', text: '14:05' },
+            { callId: 'functions.get_time:1', name: 'get_time', text: '' },
             { callId: 'gemini/call 3', name: 'get_weather', text: 'bad arguments', isError: true },
           ],
         },
@@ -512,6 +512,7 @@ describe('Anthropic adapter (@anthropic-ai/sdk against a Messages-API-format ser
         ],
       });
       assert.deepEqual(results.content.map((b: { tool_use_id: string }) => b.tool_use_id), ['call_Vq9pZ0aXbC1d', 'functions_get_time_1', 'gemini_call_3']);
+      assert.deepEqual(results.content[1], { type: 'tool_result', tool_use_id: 'functions_get_time_1', is_error: false }, 'an empty result goes without content');
       for (const block of [...assistant.content, ...results.content]) assert.match(block.id ?? block.tool_use_id, /^[a-zA-Z0-9_-]+$/);
     });
   });
