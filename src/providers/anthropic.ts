@@ -3,7 +3,8 @@ import type { ChatConfig, FinishNote, FinishReason, Usage } from '../protocol';
 import { describeCapabilities } from './capabilities';
 import { ParleyError } from './errors';
 import { retryAwareFetch } from './fetch';
-import type { AdapterEvent, ListedModel, ProviderDefinition, Turn } from './types';
+import { parseToolArguments } from './toolArguments';
+import type { AdapterEvent, ListedModel, ProviderDefinition, ToolCallRecord, ToolSpec, Turn } from './types';
 
 const NO_SEED = "Anthropic's API has no seed.";
 const NO_PENALTIES = "Anthropic's API has no frequency or presence penalties.";
@@ -30,14 +31,34 @@ function maxOutput(model: string): number {
 
 type ContentBlock =
   | { type: 'text'; text: string }
-  | { type: 'image'; source: { type: 'base64'; media_type: string; data: string } };
+  | { type: 'image'; source: { type: 'base64'; media_type: string; data: string } }
+  | { type: 'tool_use'; id: string; name: string; input: Record<string, unknown> }
+  | { type: 'tool_result'; tool_use_id: string; content?: string; is_error: boolean };
 interface Message { role: 'user' | 'assistant'; content: ContentBlock[] }
 
-/** Anthropic wants strictly alternating roles: consecutive turns of one role become one message. */
+/**
+ * Anthropic takes tool_use ids matching ^[a-zA-Z0-9_-]+$ only; calls made by other providers (OpenAI's `call_…`,
+ * ids with dots or colons) are rewritten the same way in the tool_use and in its tool_result, so they still pair.
+ */
+export function anthropicToolId(id: string): string {
+  const clean = id.replace(/[^a-zA-Z0-9_-]/g, '_');
+  return clean || 'toolu_';
+}
+
+const toolUse = (call: ToolCallRecord): ContentBlock => ({ type: 'tool_use', id: anthropicToolId(call.id), name: call.name, input: parseToolArguments(call.arguments) });
+
+/**
+ * Anthropic wants strictly alternating roles: consecutive turns of one role become one message. A `tool` turn is
+ * a user message whose tool_result blocks come first (before any text merged into it).
+ */
 export function toAnthropicMessages(turns: Turn[]): Message[] {
   const messages: Message[] = [];
   for (const turn of turns) {
     const blocks: ContentBlock[] = [];
+    for (const result of turn.role === 'tool' ? turn.toolResults ?? [] : []) {
+      // `content` is optional: an empty result goes without it rather than as an empty string.
+      blocks.push({ type: 'tool_result', tool_use_id: anthropicToolId(result.callId), ...(result.text && { content: result.text }), is_error: result.isError === true });
+    }
     for (const image of turn.role === 'user' ? turn.images ?? [] : []) {
       if (!IMAGE_TYPES.has(image.mimeType)) {
         throw new ParleyError('attachment', `Claude reads JPEG, PNG, GIF and WebP images; ${image.name} is ${image.mimeType}.`);
@@ -46,11 +67,18 @@ export function toAnthropicMessages(turns: Turn[]): Message[] {
     }
     // Images first, then the text: Anthropic's recommended order. Empty text blocks are rejected.
     if (turn.text) blocks.push({ type: 'text', text: turn.text });
+    // An assistant's tool calls follow its text.
+    if (turn.role === 'assistant') blocks.push(...(turn.toolCalls ?? []).map(toolUse));
     if (!blocks.length) continue;
     const role = turn.role === 'assistant' ? 'assistant' : 'user';
     const last = messages.at(-1);
-    if (last?.role === role) last.content.push(...blocks);
-    else messages.push({ role, content: blocks });
+    if (last?.role === role) {
+      // tool_result blocks must lead their user message: results join the results already there, ahead of the rest.
+      const results = blocks.filter((b) => b.type === 'tool_result');
+      const firstOther = last.content.findIndex((b) => b.type !== 'tool_result');
+      if (results.length) last.content.splice(firstOther < 0 ? last.content.length : firstOther, 0, ...results);
+      last.content.push(...blocks.filter((b) => b.type !== 'tool_result'));
+    } else messages.push({ role, content: blocks });
   }
   // A final assistant message (a reply to continue) may not end in whitespace.
   const last = messages.at(-1);
@@ -59,10 +87,22 @@ export function toAnthropicMessages(turns: Turn[]): Message[] {
   return messages;
 }
 
-function requestBody(config: ChatConfig, turns: Turn[]) {
+/**
+ * With thinking on, Anthropic wants the last assistant message, when it ends in tool calls (a tool loop going on),
+ * to start with the thinking block (and its signature) Claude wrote before them. Turns do not keep those blocks,
+ * so such a step is sent without thinking, as the API's error message advises ("To avoid this requirement,
+ * disable thinking").
+ */
+function inToolLoop(messages: Message[]): boolean {
+  const lastAssistant = messages.findLast((m) => m.role === 'assistant');
+  return lastAssistant?.content.some((b) => b.type === 'tool_use') ?? false;
+}
+
+function requestBody(config: ChatConfig, turns: Turn[], tools?: ToolSpec[]) {
   const { model } = config;
   const cap = maxOutput(model);
-  const budget = takesThinking(model) && config.thinkingBudget != null && config.thinkingBudget > 0
+  const messages = toAnthropicMessages(turns);
+  const budget = takesThinking(model) && config.thinkingBudget != null && config.thinkingBudget > 0 && !inToolLoop(messages)
     ? Math.min(Math.max(MIN_THINKING_BUDGET, Math.round(config.thinkingBudget)), cap - MIN_THINKING_BUDGET)
     : undefined;
   let maxTokens = Math.min(cap, config.maxTokens ?? DEFAULT_MAX_TOKENS);
@@ -75,19 +115,21 @@ function requestBody(config: ChatConfig, turns: Turn[]) {
   return {
     model,
     max_tokens: maxTokens,
-    messages: toAnthropicMessages(turns),
+    messages,
     ...(config.system && { system: config.system }),
     ...(temperature != null && { temperature }),
     ...(sendTopP && { top_p: topP }),
     ...(budget === undefined && config.topK != null && { top_k: config.topK }),
     ...(config.stop.length > 0 && { stop_sequences: config.stop }),
     ...(budget !== undefined && { thinking: { type: 'enabled' as const, budget_tokens: budget } }),
+    ...(tools?.length && { tools: tools.map((t) => ({ name: t.name, description: t.description, input_schema: t.parameters })) }),
   };
 }
 
 function mapStopReason(reason: string | null | undefined): FinishReason {
   if (reason === 'max_tokens' || reason === 'model_context_window_exceeded') return 'length';
   if (reason === 'refusal') return 'content-filter';
+  if (reason === 'tool_use') return 'tool-calls';
   return 'stop';
 }
 
@@ -116,6 +158,8 @@ async function* readEvents(stream: AsyncIterable<AnthropicClient.RawMessageStrea
   let stopped = false;
   let redacted = false;
   let reasoned = false;
+  // Open tool_use blocks by content block index: the call's id, and whether any argument text came yet.
+  const calls = new Map<number, { id: string; input: unknown; sent: boolean }>();
   for await (const event of stream) {
     switch (event.type) {
       case 'message_start':
@@ -132,6 +176,11 @@ async function* readEvents(stream: AsyncIterable<AnthropicClient.RawMessageStrea
           redacted = true;
           yield { type: 'reasoning-delta', text: `${reasoned ? '\n\n' : ''}${REDACTED_THINKING_NOTE}\n\n` };
         }
+        if (event.content_block.type === 'tool_use') {
+          const { id, name, input } = event.content_block;
+          calls.set(event.index, { id, input, sent: false });
+          yield { type: 'tool-call-start', id, name };
+        }
         break;
       case 'content_block_delta':
         if (event.delta.type === 'text_delta') yield { type: 'text-delta', text: event.delta.text };
@@ -141,9 +190,25 @@ async function* readEvents(stream: AsyncIterable<AnthropicClient.RawMessageStrea
         } else if (event.delta.type === 'citations_delta' && event.delta.citation.type === 'web_search_result_location') {
           const { url, title } = event.delta.citation;
           yield { type: 'citation', citation: { url, ...(title && { title }) } };
+        } else if (event.delta.type === 'input_json_delta') {
+          // Only the model's own tool calls: a server tool's input (e.g. web search) is not for Parley to run.
+          const call = calls.get(event.index);
+          if (call && event.delta.partial_json) {
+            call.sent = true;
+            yield { type: 'tool-call-delta', id: call.id, text: event.delta.partial_json };
+          }
         }
-        // signature_delta (and tool deltas) carry nothing to show.
+        // signature_delta carries nothing to show.
         break;
+      case 'content_block_stop': {
+        const call = calls.get(event.index);
+        if (!call) break;
+        calls.delete(event.index);
+        // A call without arguments may stream no JSON at all: its arguments are then the (empty) start input.
+        if (!call.sent) yield { type: 'tool-call-delta', id: call.id, text: JSON.stringify(call.input ?? {}) };
+        yield { type: 'tool-call-end', id: call.id };
+        break;
+      }
       case 'message_delta': {
         if (event.delta.stop_reason) {
           finish = mapStopReason(event.delta.stop_reason);
@@ -205,8 +270,8 @@ export const anthropic: ProviderDefinition = {
     // An explicit key and base URL keep ANTHROPIC_* environment variables (auth token, base URL) out of it.
     const client = new Anthropic({ apiKey, baseURL: baseUrl || 'https://api.anthropic.com', timeout: timeoutMs, maxRetries, fetch: retryAwareFetch(onRetryWait, maxRetries) });
     return {
-      async *stream(turns, config, signal) {
-        const body = { ...requestBody(config, turns), stream: true as const };
+      async *stream(turns, config, signal, options) {
+        const body = { ...requestBody(config, turns, options?.tools), stream: true as const };
         const stream = await client.messages.create(body as AnthropicClient.MessageCreateParamsStreaming, { signal });
         yield* readEvents(stream, signal);
       },

@@ -3,7 +3,8 @@ import type { ChatConfig, FinishNote, FinishReason, Range, Usage } from '../prot
 import { describeCapabilities } from './capabilities';
 import { MAX_SILENT_RETRY_WAIT_SECONDS } from './fetch';
 import { configuredSchema } from './jsonSchema';
-import type { AdapterEvent, AdapterOptions, ListedModel, ProviderDefinition, Turn } from './types';
+import { parseToolArguments } from './toolArguments';
+import type { AdapterEvent, AdapterOptions, ListedModel, ProviderDefinition, ToolSpec, Turn } from './types';
 
 const NO_EFFORT = 'Gemini 2.5 takes a thinking budget; only Gemini 3 takes a thinking level (reasoning effort).';
 const NO_THINKING = 'Only thinking models (Gemini 2.5, Gemini 3) take a thinking budget.';
@@ -24,15 +25,43 @@ function thinkingLevel(model: string, effort: NonNullable<ChatConfig['reasoningE
   return effort === 'none' || effort === 'minimal' ? 'MINIMAL' : effort.toUpperCase();
 }
 
-interface Part { text?: string; inlineData?: { mimeType: string; data: string } }
+interface Part {
+  text?: string;
+  inlineData?: { mimeType: string; data: string };
+  functionCall?: { name: string; args: Record<string, unknown>; id?: string };
+  functionResponse?: { name: string; id?: string; response: { output: string } | { error: string } };
+  thoughtSignature?: string;
+}
 interface Content { role: 'user' | 'model'; parts: Part[] }
 
-/** Gemini's `contents`: roles user/model, images as inlineData before the text, consecutive turns of a role merged. */
+/**
+ * Gemini's API often gives function calls no id; Parley then makes one up (with this prefix) so the chat can pair
+ * the call with its result. Such ids are not Gemini's, so they are not sent back to it.
+ */
+const GENERATED_ID_PREFIX = 'gemini_call_';
+let generated = 0;
+const generateCallId = () => `${GENERATED_ID_PREFIX}${Date.now().toString(36)}_${(++generated).toString(36)}`;
+const sentId = (id: string) => (id && !id.startsWith(GENERATED_ID_PREFIX) ? { id } : {});
+
+/**
+ * Gemini's `contents`: roles user/model, images as inlineData before the text, consecutive turns of a role merged.
+ * An assistant turn's tool calls are functionCall parts after its text (with their thought signatures); a `tool`
+ * turn is a user content of functionResponse parts.
+ */
 export function toGeminiContents(turns: Turn[]): Content[] {
   const contents: Content[] = [];
   for (const turn of turns) {
     const parts: Part[] = (turn.role === 'user' ? turn.images ?? [] : []).map((img) => ({ inlineData: { mimeType: img.mimeType, data: img.base64 } }));
+    for (const result of turn.role === 'tool' ? turn.toolResults ?? [] : []) {
+      parts.push({ functionResponse: { name: result.name, ...sentId(result.callId), response: result.isError ? { error: result.text } : { output: result.text } } });
+    }
     if (turn.text) parts.push({ text: turn.text });
+    for (const call of turn.role === 'assistant' ? turn.toolCalls ?? [] : []) {
+      parts.push({
+        functionCall: { name: call.name, args: parseToolArguments(call.arguments), ...sentId(call.id) },
+        ...(call.signature && { thoughtSignature: call.signature }),
+      });
+    }
     if (!parts.length) continue;
     const role = turn.role === 'assistant' ? 'model' : 'user';
     const last = contents.at(-1);
@@ -43,7 +72,7 @@ export function toGeminiContents(turns: Turn[]): Content[] {
 }
 
 /** The request `config` under the SDK's names (it moves sampling fields into `generationConfig` on the wire). */
-function generationConfig(config: ChatConfig): GenerateContentConfig {
+function generationConfig(config: ChatConfig, tools?: ToolSpec[]): GenerateContentConfig {
   const thinking = isThinkingModel(config.model);
   const level = takesThinkingLevel(config.model) && config.reasoningEffort ? thinkingLevel(config.model, config.reasoningEffort) : undefined;
   const schema = configuredSchema(config);
@@ -65,6 +94,10 @@ function generationConfig(config: ChatConfig): GenerateContentConfig {
         includeThoughts: true,
         ...(level ? { thinkingLevel: level } : config.thinkingBudget != null && { thinkingBudget: config.thinkingBudget }),
       } as GenerateContentConfig['thinkingConfig'],
+    }),
+    // parametersJsonSchema takes a plain JSON schema (`parameters` would want Gemini's OpenAPI subset).
+    ...(tools?.length && {
+      tools: [{ functionDeclarations: tools.map((t) => ({ name: t.name, description: t.description, parametersJsonSchema: t.parameters })) }],
     }),
   };
 }
@@ -93,9 +126,19 @@ async function* readResponses(stream: AsyncIterable<GenerateContentResponse>): A
   let finish: FinishReason | undefined;
   let note: FinishNote | undefined;
   let usage: RawUsage | undefined;
+  let called = false;
   for await (const chunk of stream) {
     const candidate = chunk.candidates?.[0];
     for (const part of candidate?.content?.parts ?? []) {
+      // A function call comes whole, in one part: start, all its arguments, end (with its thought signature).
+      if (part.functionCall) {
+        called = true;
+        const id = part.functionCall.id || generateCallId();
+        yield { type: 'tool-call-start', id, name: part.functionCall.name ?? '' };
+        yield { type: 'tool-call-delta', id, text: JSON.stringify(part.functionCall.args ?? {}) };
+        yield { type: 'tool-call-end', id, ...(part.thoughtSignature && { signature: part.thoughtSignature }) };
+        continue;
+      }
       if (typeof part.text !== 'string' || !part.text) continue;
       yield part.thought ? { type: 'reasoning-delta', text: part.text } : { type: 'text-delta', text: part.text };
     }
@@ -116,6 +159,8 @@ async function* readResponses(stream: AsyncIterable<GenerateContentResponse>): A
     if (chunk.usageMetadata) usage = chunk.usageMetadata;
   }
   if (usage) yield { type: 'usage', usage: mapUsage(usage) };
+  // Gemini says STOP after function calls too: the reply goes on once their results are sent.
+  if (called && finish === 'stop') finish = 'tool-calls';
   if (!finish) {
     const error = new Error('The stream ended before the provider said it was finished.');
     error.name = 'StreamCutOff';
@@ -248,13 +293,13 @@ export const google: ProviderDefinition = {
         httpOptions: { baseUrl: options.baseUrl || DEFAULT_BASE_URL, fetch: requestStartFetch(options, state) },
       });
     return {
-      async *stream(turns, config, signal) {
+      async *stream(turns, config, signal, streamOptions) {
         const state: StartState = {};
         try {
           const stream = await client(state).models.generateContentStream({
             model: config.model,
             contents: toGeminiContents(turns),
-            config: { ...generationConfig(config), abortSignal: signal },
+            config: { ...generationConfig(config, streamOptions?.tools), abortSignal: signal },
           });
           yield* readResponses(stream);
         } catch (err) {

@@ -110,3 +110,50 @@ export function anthropicModelList(ids: string[]): FakeReply {
     },
   };
 }
+
+/** One content block of a tool-use reply: text deltas, or a tool_use block whose input JSON arrives in pieces. */
+export type ToolReplyBlock = { text: string[] } | { toolUse: { id: string; name: string; pieces: string[] } };
+
+/**
+ * A reply that calls tools, as the documented stream sends it ("Streaming messages", tool use example): blocks in
+ * order, each content_block_start / …delta / content_block_stop; a tool_use block starts with `input: {}`, then
+ * input_json_delta events whose `partial_json` strings (the first one empty) concatenate to the input JSON; then
+ * message_delta with stop_reason `tool_use`, and message_stop.
+ */
+export function toolUseEvents(blocks: ToolReplyBlock[], options: { model?: string; usage?: { input_tokens: number; output_tokens: number }; stopReason?: string } = {}): string[] {
+  const usage = options.usage ?? { input_tokens: 400, output_tokens: 80 };
+  const frames = [
+    event('message_start', {
+      message: {
+        id: `msg_${++counter}`,
+        type: 'message',
+        role: 'assistant',
+        content: [],
+        model: options.model ?? 'claude-sonnet-4-6',
+        stop_reason: null,
+        stop_sequence: null,
+        usage: { input_tokens: usage.input_tokens, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 1 },
+      },
+    }),
+  ];
+  blocks.forEach((block, index) => {
+    if ('text' in block) {
+      frames.push(event('content_block_start', { index, content_block: { type: 'text', text: '' } }));
+      if (index === 0) frames.push(event('ping', {}));
+      for (const text of block.text) frames.push(event('content_block_delta', { index, delta: { type: 'text_delta', text } }));
+    } else {
+      const { id, name, pieces } = block.toolUse;
+      frames.push(event('content_block_start', { index, content_block: { type: 'tool_use', id, name, input: {} } }));
+      if (index === 0) frames.push(event('ping', {}));
+      for (const partial_json of ['', ...pieces]) frames.push(event('content_block_delta', { index, delta: { type: 'input_json_delta', partial_json } }));
+    }
+    frames.push(event('content_block_stop', { index }));
+  });
+  frames.push(event('message_delta', { delta: { stop_reason: options.stopReason ?? 'tool_use', stop_sequence: null }, usage: { output_tokens: usage.output_tokens } }));
+  frames.push(event('message_stop', {}));
+  return frames;
+}
+
+export function toolUseStream(blocks: ToolReplyBlock[], options: Parameters<typeof toolUseEvents>[1] = {}): FakeReply {
+  return { kind: 'sse', frames: toolUseEvents(blocks, options) };
+}

@@ -88,3 +88,38 @@ export function geminiModelList(models: Array<{ id: string; methods: string[]; t
     },
   };
 }
+
+/** A response part as Gemini streams it: text (a thought if `thought`), or a whole function call. */
+export type GeminiPart =
+  | { text: string; thought?: boolean; thoughtSignature?: string }
+  | { functionCall: { name: string; args?: Record<string, unknown>; id?: string }; thoughtSignature?: string };
+
+/**
+ * A reply that calls functions, as the Gemini API streams it: each chunk's candidate carries whole parts (a
+ * functionCall part holds the complete `args` object; several in one chunk are parallel calls), a thinking
+ * model's thoughtSignature sits on the part beside its functionCall, and the last chunk still says
+ * finishReason STOP.
+ */
+export function functionCallChunks(chunks: GeminiPart[][], options: { model?: string; usage?: { promptTokenCount: number; candidatesTokenCount: number; thoughtsTokenCount?: number } } = {}): string[] {
+  const responseId = `resp_${++counter}`;
+  const usage = options.usage ?? { promptTokenCount: 60, candidatesTokenCount: 20 };
+  return chunks.map((parts, i) => {
+    const last = i === chunks.length - 1;
+    return frame({
+      candidates: [{ content: { parts, role: 'model' }, index: 0, ...(last && { finishReason: 'STOP' }) }],
+      usageMetadata: {
+        promptTokenCount: usage.promptTokenCount,
+        ...(last && { candidatesTokenCount: usage.candidatesTokenCount }),
+        ...(usage.thoughtsTokenCount !== undefined && { thoughtsTokenCount: usage.thoughtsTokenCount }),
+        totalTokenCount: usage.promptTokenCount + (last ? usage.candidatesTokenCount : 0) + (usage.thoughtsTokenCount ?? 0),
+        promptTokensDetails: [{ modality: 'TEXT', tokenCount: usage.promptTokenCount }],
+      },
+      modelVersion: options.model ?? 'gemini-2.5-flash',
+      responseId,
+    });
+  });
+}
+
+export function functionCallStream(chunks: GeminiPart[][], options: Parameters<typeof functionCallChunks>[1] = {}): FakeReply {
+  return { kind: 'sse', frames: functionCallChunks(chunks, options) };
+}

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { classifyError } from '../../src/providers/errors';
 import { google } from '../../src/providers/google';
-import { blockedPrompt, frame, geminiChunks, geminiError, geminiModelList, geminiStream, retryInfo } from '../fakes/geminiFormat';
+import type { ChatConfig } from '../../src/protocol';
+import type { AdapterEvent, ToolCallRecord, ToolSpec, Turn } from '../../src/providers/types';
+import { blockedPrompt, frame, functionCallStream, geminiChunks, geminiError, geminiModelList, geminiStream, retryInfo } from '../fakes/geminiFormat';
 import { FakeServer } from '../fakes/server';
 import { collect, configFor, serveDuring } from './helpers';
 
@@ -285,5 +287,174 @@ describe('Google adapter (@google/genai against a Gemini-API-format server)', ()
     ]);
     assert.equal(server.last.path, '/v1beta/models');
     assert.equal(server.last.headers['x-goog-api-key'], 'k-12345678');
+  });
+  describe('function calls', () => {
+    const WEATHER: ToolSpec = {
+      name: 'get_weather',
+      description: 'Current weather for a city.',
+      parameters: { type: 'object', properties: { city: { type: 'string' }, units: { type: 'string', enum: ['celsius', 'fahrenheit'] } }, required: ['city'] },
+    };
+    const TIME: ToolSpec = { name: 'get_time', description: 'Local time in a city.', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } };
+    const ask: Turn[] = [{ role: 'user', text: 'Weather and time in Zürich?' }];
+    const SIG = 'CiQBcsjafJ2b1Tm3p4Vx0hQhO5pY2kQ5r1a8F9uXyWcQ3m0vZ5sKdgEBcsjafP';
+
+    async function run(history: Turn[], config: ChatConfig, tools?: ToolSpec[]): Promise<{ events: AdapterEvent[]; error?: unknown }> {
+      const adapter = await google.createAdapter({ apiKey: 'test-key-123456', baseUrl, timeoutMs: 10_000, maxRetries: 0 });
+      const events: AdapterEvent[] = [];
+      try {
+        for await (const e of adapter.stream(history, config, new AbortController().signal, { tools })) events.push(e);
+      } catch (error) {
+        return { events, error };
+      }
+      return { events };
+    }
+    /** The calls of a step as the chat keeps them, from the adapter's events. */
+    function callsOf(events: AdapterEvent[]): ToolCallRecord[] {
+      const calls = new Map<string, ToolCallRecord>();
+      for (const e of events) {
+        if (e.type === 'tool-call-start') calls.set(e.id, { id: e.id, name: e.name, arguments: '' });
+        if (e.type === 'tool-call-delta') calls.get(e.id)!.arguments += e.text;
+        if (e.type === 'tool-call-end' && e.signature) calls.get(e.id)!.signature = e.signature;
+      }
+      return [...calls.values()];
+    }
+
+    it('sends the tools as functionDeclarations with parametersJsonSchema; none when there are none', async () => {
+      server.enqueue(geminiStream(['ok']), geminiStream(['ok']));
+      await run(ask, configFor(google, MODEL), [WEATHER, TIME]);
+      assert.deepEqual(server.last.body.tools, [
+        {
+          functionDeclarations: [
+            { name: 'get_weather', description: 'Current weather for a city.', parametersJsonSchema: WEATHER.parameters },
+            { name: 'get_time', description: 'Local time in a city.', parametersJsonSchema: TIME.parameters },
+          ],
+        },
+      ]);
+      assert.equal('tools' in (server.last.body.generationConfig ?? {}), false);
+      await run(ask, configFor(google, MODEL));
+      assert.equal('tools' in server.last.body, false);
+    });
+
+    it('a functionCall part is one call: start, its args as JSON, end with the thoughtSignature; STOP after a call finishes with tool-calls', async () => {
+      server.enqueue(functionCallStream([
+        [{ text: 'Checking the weather', thought: true }],
+        [{ functionCall: { name: 'get_weather', args: { city: 'Zürich', units: 'celsius' } }, thoughtSignature: SIG }],
+      ], { usage: { promptTokenCount: 60, candidatesTokenCount: 20, thoughtsTokenCount: 30 } }));
+      const { events, error } = await run(ask, configFor(google, MODEL), [WEATHER]);
+      assert.equal(error, undefined);
+      const start = events.find((e) => e.type === 'tool-call-start');
+      assert.ok(start?.type === 'tool-call-start');
+      assert.match(start.id, /^gemini_call_/, 'Gemini gave no id: one is made up');
+      const { id } = start;
+      assert.deepEqual(events, [
+        { type: 'reasoning-delta', text: 'Checking the weather' },
+        { type: 'tool-call-start', id, name: 'get_weather' },
+        { type: 'tool-call-delta', id, text: '{"city":"Zürich","units":"celsius"}' },
+        { type: 'tool-call-end', id, signature: SIG },
+        { type: 'usage', usage: { inputTokens: 60, outputTokens: 50, reasoningTokens: 30 } },
+        { type: 'finish', reason: 'tool-calls' },
+      ]);
+    });
+
+    it('two functionCall parts in one chunk are parallel calls, each with its own id; made-up ids are unique', async () => {
+      server.enqueue(
+        functionCallStream([[
+          { text: "I'll check both." },
+          { functionCall: { id: 'w1x2y3z4', name: 'get_weather', args: { city: 'Zürich' } }, thoughtSignature: SIG },
+          { functionCall: { id: 'a9b8c7d6', name: 'get_time', args: { city: 'Zürich' } } },
+        ]]),
+        functionCallStream([[
+          { functionCall: { name: 'get_time', args: { city: 'Bern' } } },
+          { functionCall: { name: 'get_time' } },
+        ]]),
+      );
+      const first = await run(ask, configFor(google, MODEL), [WEATHER, TIME]);
+      assert.deepEqual(first.events.filter((e) => e.type !== 'usage'), [
+        { type: 'text-delta', text: "I'll check both." },
+        { type: 'tool-call-start', id: 'w1x2y3z4', name: 'get_weather' },
+        { type: 'tool-call-delta', id: 'w1x2y3z4', text: '{"city":"Zürich"}' },
+        { type: 'tool-call-end', id: 'w1x2y3z4', signature: SIG },
+        { type: 'tool-call-start', id: 'a9b8c7d6', name: 'get_time' },
+        { type: 'tool-call-delta', id: 'a9b8c7d6', text: '{"city":"Zürich"}' },
+        { type: 'tool-call-end', id: 'a9b8c7d6' },
+        { type: 'finish', reason: 'tool-calls' },
+      ]);
+      const second = await run(ask, configFor(google, MODEL), [TIME]);
+      const calls = callsOf(second.events);
+      assert.equal(calls.length, 2);
+      assert.notEqual(calls[0].id, calls[1].id);
+      assert.deepEqual(calls.map((c) => c.arguments), ['{"city":"Bern"}', '{}'], 'a call without args has arguments {}');
+      assert.deepEqual(second.events.at(-1), { type: 'finish', reason: 'tool-calls' });
+    });
+
+    it('the next request replays the calls as functionCall parts (signature beside them) and the results as functionResponse parts', async () => {
+      server.enqueue(functionCallStream([[
+        { text: "I'll check both." },
+        { functionCall: { name: 'get_weather', args: { city: 'Zürich' } }, thoughtSignature: SIG },
+        { functionCall: { id: 'a9b8c7d6', name: 'get_time', args: { city: 'Zürich' } } },
+      ]]));
+      const step = await run(ask, configFor(google, MODEL), [WEATHER, TIME]);
+      const calls = callsOf(step.events);
+      server.enqueue(geminiStream(['Sunny, 21 °C; it is 14:05.']));
+      const next = await run([
+        ...ask,
+        { role: 'assistant', text: "I'll check both.", toolCalls: calls },
+        {
+          role: 'tool',
+          text: '',
+          toolResults: [
+            { callId: calls[0].id, name: 'get_weather', text: '{"temp":21,"sky":"sunny"}' },
+            { callId: 'a9b8c7d6', name: 'get_time', text: 'Unknown time zone', isError: true },
+          ],
+        },
+        { role: 'user', text: 'Also in Celsius please.' },
+      ], configFor(google, MODEL), [WEATHER, TIME]);
+      assert.deepEqual(next.events.at(-1), { type: 'finish', reason: 'stop' });
+      assert.deepEqual(server.last.body.contents, [
+        { role: 'user', parts: [{ text: 'Weather and time in Zürich?' }] },
+        {
+          role: 'model',
+          parts: [
+            { text: "I'll check both." },
+            // the made-up id stays Parley's; Gemini's own id goes back
+            { functionCall: { name: 'get_weather', args: { city: 'Zürich' } }, thoughtSignature: SIG },
+            { functionCall: { id: 'a9b8c7d6', name: 'get_time', args: { city: 'Zürich' } } },
+          ],
+        },
+        {
+          role: 'user',
+          parts: [
+            { functionResponse: { name: 'get_weather', response: { output: '{"temp":21,"sky":"sunny"}' } } },
+            { functionResponse: { id: 'a9b8c7d6', name: 'get_time', response: { error: 'Unknown time zone' } } },
+            { text: 'Also in Celsius please.' },
+          ],
+        },
+      ]);
+    });
+
+    it("another provider's calls go as functionCall/functionResponse with their ids; broken arguments stay readable", async () => {
+      server.enqueue(geminiStream(['ok']));
+      await run([
+        ...ask,
+        { role: 'assistant', text: '', toolCalls: [{ id: 'call_Vq9pZ0aXbC1d', name: 'get_weather', arguments: '{"city": "Bern"' }, { id: 'toolu_01Time', name: 'get_time', arguments: '' }] },
+        { role: 'tool', text: '', toolResults: [{ callId: 'call_Vq9pZ0aXbC1d', name: 'get_weather', text: 'bad arguments', isError: true }, { callId: 'toolu_01Time', name: 'get_time', text: '14:05' }] },
+      ], configFor(google, MODEL), [WEATHER, TIME]);
+      assert.deepEqual(server.last.body.contents.slice(1), [
+        {
+          role: 'model',
+          parts: [
+            { functionCall: { id: 'call_Vq9pZ0aXbC1d', name: 'get_weather', args: { _raw: '{"city": "Bern"' } } },
+            { functionCall: { id: 'toolu_01Time', name: 'get_time', args: {} } },
+          ],
+        },
+        {
+          role: 'user',
+          parts: [
+            { functionResponse: { id: 'call_Vq9pZ0aXbC1d', name: 'get_weather', response: { error: 'bad arguments' } } },
+            { functionResponse: { id: 'toolu_01Time', name: 'get_time', response: { output: '14:05' } } },
+          ],
+        },
+      ]);
+    });
   });
 });
