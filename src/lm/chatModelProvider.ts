@@ -90,8 +90,8 @@ export class ParleyChatModelProvider implements vscode.LanguageModelChatProvider
       // VS Code adds input and output to show the context size: the window (which counts both) is shared.
       maxInputTokens: Math.max(1, context > maxOutput ? context - maxOutput : context),
       maxOutputTokens: Math.min(maxOutput, context),
-      // Tool calls reach VS Code once Parley's adapters map them (the tools issue); until then none are offered.
-      capabilities: { imageInput: caps.vision, toolCalling: false },
+      // Tool calling unless the catalog says the model has none.
+      capabilities: { imageInput: caps.vision, toolCalling: caps.toolCalls !== false },
     };
   }
 
@@ -111,9 +111,19 @@ export class ParleyChatModelProvider implements vscode.LanguageModelChatProvider
       const caps = this.deps.models.capabilities(this.definition.id, model.id);
       const requested: ChatConfig = { ...settings.defaultConfig, ...fromModelOptions(options.modelOptions), system, provider: this.definition.id, model: model.id };
       const adapter = await createAdapterFor(this.definition, this.deps.keys, settings);
-      for await (const event of adapter.stream(turns, applyCapabilities(requested, caps), controller.signal)) {
+      const tools = options.tools?.map((t) => ({ name: t.name, description: t.description, parameters: (t.inputSchema as Record<string, unknown> | undefined) ?? { type: 'object', properties: {} } }));
+      // Tool calls stream in pieces; VS Code takes each call whole, with its input parsed.
+      const calls = new Map<string, { name: string; args: string }>();
+      for await (const event of adapter.stream(turns, applyCapabilities(requested, caps), controller.signal, { tools })) {
         if (token.isCancellationRequested) break;
         if (event.type === 'text-delta') progress.report(new vscode.LanguageModelTextPart(event.text));
+        else if (event.type === 'tool-call-start') calls.set(event.id, { name: event.name, args: '' });
+        else if (event.type === 'tool-call-delta') calls.get(event.id)!.args += event.text;
+        else if (event.type === 'tool-call-end') {
+          const call = calls.get(event.id);
+          calls.delete(event.id);
+          if (call) progress.report(new vscode.LanguageModelToolCallPart(event.id, call.name, parseInput(call.args)));
+        }
       }
     } catch (err) {
       if (token.isCancellationRequested) return;
@@ -137,6 +147,17 @@ export class ParleyChatModelProvider implements vscode.LanguageModelChatProvider
       // keep the text
     }
     return classifyError(err, { provider: this.definition.label, model, host });
+  }
+}
+
+/** A call's arguments as an object; text that is not a JSON object is passed on under `_raw` for the caller to see. */
+function parseInput(args: string): object {
+  if (!args.trim()) return {};
+  try {
+    const value: unknown = JSON.parse(args);
+    return value && typeof value === 'object' && !Array.isArray(value) ? value : { _raw: args };
+  } catch {
+    return { _raw: args };
   }
 }
 

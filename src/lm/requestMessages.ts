@@ -1,6 +1,7 @@
-// VS Code's language-model request messages → Parley's turns (the shape every adapter takes). Pure and free of
-// the `vscode` module (parts are recognised by shape), so it is unit-tested on its own.
-import type { ImagePart, Turn } from '../providers/types';
+// VS Code's language-model request messages → Parley's turns (the shape every adapter takes), tool calls and
+// results included. Pure and free of the `vscode` module (parts are recognised by shape), so it is unit-tested
+// on its own.
+import type { ImagePart, ToolCallRecord, Turn } from '../providers/types';
 
 /** The roles of vscode.LanguageModelChatMessageRole (System is 3 in the proposed API). */
 const USER = 1;
@@ -14,14 +15,17 @@ interface RequestMessage {
 
 const IMAGE_TYPES = /^image\/(?:png|jpeg|gif|webp)$/;
 
+interface ToolCallLike { callId: string; name: string; input: unknown }
+interface ToolResultLike { callId: string; content: readonly unknown[] }
+
+const isToolCall = (part: unknown): part is ToolCallLike => !!part && typeof part === 'object' && typeof (part as ToolCallLike).callId === 'string' && typeof (part as ToolCallLike).name === 'string';
+const isToolResult = (part: unknown): part is ToolResultLike => !!part && typeof part === 'object' && typeof (part as ToolResultLike).callId === 'string' && Array.isArray((part as ToolResultLike).content);
+
 function partText(part: unknown): string | undefined {
   if (typeof part === 'string') return part;
-  if (part && typeof part === 'object') {
-    const p = part as { value?: unknown; callId?: unknown; name?: unknown; input?: unknown; content?: unknown };
-    if (typeof p.value === 'string' && p.callId === undefined) return p.value;
-    // Parley declares no tool calling to VS Code yet: a caller that still sends tool parts keeps them as text.
-    if (typeof p.callId === 'string' && typeof p.name === 'string') return `[tool call ${p.name}(${JSON.stringify(p.input ?? {})})]`;
-    if (typeof p.callId === 'string' && Array.isArray(p.content)) return `[tool result: ${p.content.map((c) => partText(c) ?? '').join('')}]`;
+  if (part && typeof part === 'object' && !isToolCall(part) && !isToolResult(part)) {
+    const value = (part as { value?: unknown }).value;
+    if (typeof value === 'string') return value;
   }
   return undefined;
 }
@@ -32,10 +36,20 @@ function partImage(part: unknown, index: number): ImagePart | undefined {
   return { mimeType: p.mimeType, base64: Buffer.from(p.data).toString('base64'), name: `image-${index + 1}.${p.mimeType.split('/')[1]}` };
 }
 
-/** Turns plus the system message (VS Code's System-role messages, joined). */
+/** A tool result's content as text (text parts joined; other data as JSON). */
+function resultText(content: readonly unknown[]): string {
+  return content.map((c) => partText(c) ?? (c && typeof c === 'object' && 'data' in c ? '' : JSON.stringify(c))).join('');
+}
+
+/**
+ * Turns plus the system message (VS Code's System-role messages, joined). An assistant message's tool calls
+ * stay tool calls, and a user message's tool results become a `tool` turn before its text, as every adapter
+ * replays them in its provider's form.
+ */
 export function toTurns(messages: readonly RequestMessage[]): { turns: Turn[]; system: string } {
   const turns: Turn[] = [];
   const system: string[] = [];
+  const names = new Map<string, string>();
   let images = 0;
   for (const message of messages) {
     const text = message.content.map(partText).filter((t): t is string => t !== undefined).join('');
@@ -43,18 +57,26 @@ export function toTurns(messages: readonly RequestMessage[]): { turns: Turn[]; s
       if (text) system.push(text);
       continue;
     }
-    const role = message.role === ASSISTANT ? 'assistant' : 'user';
-    const found = role === 'user' ? message.content.map((part) => partImage(part, images)).filter((i): i is ImagePart => !!i) : [];
+    if (message.role === ASSISTANT) {
+      const calls: ToolCallRecord[] = message.content.filter(isToolCall).map((c) => ({ id: c.callId, name: c.name, arguments: JSON.stringify(c.input ?? {}) }));
+      for (const c of calls) names.set(c.id, c.name);
+      if (text || calls.length) turns.push({ role: 'assistant', text, ...(calls.length && { toolCalls: calls }) });
+      continue;
+    }
+    const results = message.content.filter(isToolResult).map((r) => ({ callId: r.callId, name: names.get(r.callId) ?? 'tool', text: resultText(r.content) }));
+    if (results.length) turns.push({ role: 'tool', text: '', toolResults: results });
+    const found = message.content.map((part) => partImage(part, images)).filter((i): i is ImagePart => !!i);
     images += found.length;
     if (!text && !found.length) continue;
-    turns.push({ role, text, ...(found.length && { images: found }) });
+    turns.push({ role: 'user', text, ...(found.length && { images: found }) });
   }
   return { turns, system: system.join('\n\n') };
 }
 
 /** A documented estimate (no tokenizer ships for most of these models): about 4 characters per token. */
 export function estimateTokens(input: string | RequestMessage): number {
-  const text = typeof input === 'string' ? input : input.content.map((p) => partText(p) ?? (partImage(p, 0) ? ' '.repeat(1000) : '')).join('');
+  const size = (p: unknown) => partText(p) ?? (isToolCall(p) ? JSON.stringify(p.input ?? {}) + p.name : isToolResult(p) ? resultText(p.content) : partImage(p, 0) ? ' '.repeat(1000) : '');
+  const text = typeof input === 'string' ? input : input.content.map(size).join('');
   return Math.ceil(text.length / 4);
 }
 

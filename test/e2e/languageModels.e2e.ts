@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { anthropicError, anthropicModelList, messageStream } from '../fakes/anthropicFormat';
 import { GROQ_MODELS_TODAY, groqModelList } from '../fakes/groqModels';
-import { chatChunks, chatStream } from '../fakes/openaiFormat';
+import { chatChunks, chatStream, toolCallChunks } from '../fakes/openaiFormat';
 import { FakeServer } from '../fakes/server';
 import { sampleWorkspace, startVsCode, type Session } from './harness';
 
@@ -106,6 +106,22 @@ describe('e2e: Parley models for other extensions (vscode.lm)', function () {
     assert.equal(fromAnthropic.text, 'Hi from Claude.');
     assert.equal(anthropic.last.body.model, 'claude-haiku-4-5');
     assert.equal(count.tokens, 5, 'about 4 characters per token');
+  });
+
+  it('a tool-call round trip: the model\'s call reaches the caller as a LanguageModelToolCallPart, the result goes back in Groq\'s form', async function () {
+    groq.enqueue({ kind: 'sse', frames: toolCallChunks([{ id: 'call_time1', name: 'get_time', pieces: ['{"zo', 'ne": "UTC"}'] }], { model: 'openai/gpt-oss-20b' }) });
+    groq.enqueue(chatStream(['It is ', 'noon.'], { model: 'openai/gpt-oss-20b' }));
+    const [round] = await scenario([{ op: 'tools', model: 'groq', text: 'What time is it?', tool: 'get_time', result: '12:00 UTC' }]);
+    assert.equal(round.error, undefined, JSON.stringify(round.error));
+    assert.deepEqual(round.calls, [{ callId: 'call_time1', name: 'get_time', input: { zone: 'UTC' } }]);
+    assert.equal(round.answer, 'It is noon.');
+    const [first, second] = groq.requests.slice(-2);
+    assert.deepEqual(first.body.tools, [{ type: 'function', function: { name: 'get_time', description: 'Test tool', parameters: { type: 'object', properties: { zone: { type: 'string' } } } } }]);
+    assert.deepEqual(second.body.messages, [
+      { role: 'user', content: 'What time is it?' },
+      { role: 'assistant', content: null, tool_calls: [{ id: 'call_time1', type: 'function', function: { name: 'get_time', arguments: '{"zone":"UTC"}' } }] },
+      { role: 'tool', tool_call_id: 'call_time1', content: '12:00 UTC' },
+    ]);
   });
 
   it('cancelling through the token aborts the provider request at once', async function () {

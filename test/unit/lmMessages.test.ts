@@ -29,12 +29,18 @@ describe('language-model requests → turns', () => {
     assert.deepEqual(turns, [{ role: 'user', text: 'What is this?', images: [{ mimeType: 'image/png', base64: 'iVBORw==', name: 'image-1.png' }] }]);
   });
 
-  it('tool parts (not offered yet) stay readable as text instead of vanishing', () => {
+  it('tool calls stay calls and tool results become a tool turn (before any text of that message)', () => {
     const { turns } = toTurns([
-      { role: 2, content: [{ callId: 'c1', name: 'read_file', input: { path: 'a.ts' } }] },
-      { role: 1, content: [{ callId: 'c1', content: [text('export const a = 1;')] }] },
+      { role: 1, content: [text('What does a.ts hold?')] },
+      { role: 2, content: [text('Reading it.'), { callId: 'c1', name: 'read_file', input: { path: 'a.ts' } }] },
+      { role: 1, content: [{ callId: 'c1', content: [text('export const a = 1;')] }, text('Thanks')] },
     ]);
-    assert.deepEqual(turns.map((t) => t.text), ['[tool call read_file({"path":"a.ts"})]', '[tool result: export const a = 1;]']);
+    assert.deepEqual(turns, [
+      { role: 'user', text: 'What does a.ts hold?' },
+      { role: 'assistant', text: 'Reading it.', toolCalls: [{ id: 'c1', name: 'read_file', arguments: '{"path":"a.ts"}' }] },
+      { role: 'tool', text: '', toolResults: [{ callId: 'c1', name: 'read_file', text: 'export const a = 1;' }] },
+      { role: 'user', text: 'Thanks' },
+    ]);
   });
 
   it('counts tokens as a documented estimate of 4 characters per token', () => {

@@ -30,6 +30,35 @@ async function send(step) {
   }
 }
 
+/** Two requests: one offering a tool (the model calls it), one carrying the call and its result back. */
+async function toolRoundTrip(step) {
+  const model = kept.get(step.model);
+  const tools = [{ name: step.tool, description: 'Test tool', inputSchema: { type: 'object', properties: { zone: { type: 'string' } } } }];
+  const source = new vscode.CancellationTokenSource();
+  try {
+    const ask = vscode.LanguageModelChatMessage.User(step.text);
+    const first = await model.sendRequest([ask], { tools }, source.token);
+    const calls = [];
+    let text = '';
+    for await (const part of first.stream) {
+      if (part instanceof vscode.LanguageModelToolCallPart) calls.push({ callId: part.callId, name: part.name, input: part.input });
+      else if (part instanceof vscode.LanguageModelTextPart) text += part.value;
+    }
+    const second = await model.sendRequest([
+      ask,
+      vscode.LanguageModelChatMessage.Assistant(calls.map((c) => new vscode.LanguageModelToolCallPart(c.callId, c.name, c.input))),
+      vscode.LanguageModelChatMessage.User(calls.map((c) => new vscode.LanguageModelToolResultPart(c.callId, [new vscode.LanguageModelTextPart(step.result)]))),
+    ], { tools }, source.token);
+    let answer = '';
+    for await (const chunk of second.text) answer += chunk;
+    return { calls, text, answer };
+  } catch (err) {
+    return { error: { code: err && err.code, message: String((err && err.message) || err) } };
+  } finally {
+    source.dispose();
+  }
+}
+
 async function run() {
   const dir = process.env.PARLEY_LM_CLIENT_DIR;
   const request = JSON.parse(fs.readFileSync(path.join(dir, 'request.json'), 'utf8'));
@@ -44,6 +73,8 @@ async function run() {
         results.push({ op: 'select', models: models.map(describe) });
       } else if (step.op === 'send') {
         results.push({ op: 'send', ...(await send(step)) });
+      } else if (step.op === 'tools') {
+        results.push({ op: 'tools', ...(await toolRoundTrip(step)) });
       } else if (step.op === 'count') {
         const model = kept.get(step.model);
         results.push({ op: 'count', tokens: await model.countTokens(step.text) });
