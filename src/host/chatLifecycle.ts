@@ -30,8 +30,7 @@ export class ChatLifecycle {
   ) {}
 
   async ensureActiveChat(): Promise<Chat> {
-    await this.store.load();
-    const current = this.store.activeChat();
+    const current = await this.store.activeChat();
     if (current) return current;
     // The panel's `ready` and a palette command can both find no chat at once: they must get the same new one.
     this.creating ??= this.newChat().finally(() => (this.creating = undefined));
@@ -70,18 +69,17 @@ export class ChatLifecycle {
       const untouched = !chat.messages.length && chat.config.provider === definition.id && chat.config.model === model;
       if (untouched) chat.config = { ...chat.config, model: this.models.defaultModel(definition.id) };
     }
-    await this.store.persist();
+    await this.store.save(chat);
     return chat;
   }
 
   async deleteChat(chatId: string): Promise<void> {
-    const chat = this.store.getOrThrow(chatId);
+    const chat = await this.store.getOrThrow(chatId);
     this.runner.stop(chat.id);
     await this.runner.idle(chat.id);
     await this.store.remove(chat);
     const fallback = await this.ensureActiveChat();
     this.panels.reassign(chat.id, fallback.id);
-    await this.store.persist();
     await this.panels.broadcast();
   }
 
@@ -111,7 +109,7 @@ export class ChatLifecycle {
     }
     const fresh = [...ready].filter((id) => !this.refresh.isListed(id));
     await Promise.all(fresh.map((provider) => this.refresh.fetch(provider, true).catch(() => undefined)));
-    const waiting = this.store.all().filter((c) => c.fallbackFrom && c.config.provider === 'demo');
+    const waiting = await this.store.waitingForKeys();
     const moved: Chat[] = [];
     for (const chat of waiting) {
       if (!ready.has(chat.fallbackFrom!) || this.runner.isActive(chat.id)) continue;
@@ -122,7 +120,7 @@ export class ChatLifecycle {
       chat.updatedAt = Date.now();
       moved.push(chat);
     }
-    if (moved.length) await this.store.persist();
+    await Promise.all(moved.map((chat) => this.store.save(chat)));
     await this.panels.broadcast();
     for (const chat of moved) {
       this.panels.postTo(chat.id, { type: 'notice', level: 'info', text: `This chat now uses ${providerById(chat.config.provider)?.label ?? chat.config.provider} (${chat.config.model}): its key is set. Until then it ran on the offline demo model.` });

@@ -41,7 +41,8 @@ export class ChatService {
         host,
         keys,
         models: this.models,
-        persist: () => this.store.persist(),
+        save: (chat) => this.store.save(chat),
+        saveReply: (chat, reply) => this.store.saveReply(chat, reply),
         // The model is unknown or gone: the list the panel offers is stale too.
         modelGone: (provider) => void refresh.fetch(provider, true).then(() => this.panels.broadcast(), () => undefined),
       },
@@ -77,12 +78,13 @@ export class ChatService {
     return this.lifecycle.newChat();
   }
 
+  /** A chat opened (or created) in this session. */
   getChat(chatId: string): Chat | undefined {
     return this.store.get(chatId);
   }
 
-  async allChats(): Promise<Chat[]> {
-    await this.store.load();
+  /** Every chat: reads the whole history from disk (the extension API's getChats). */
+  allChats(): Promise<Chat[]> {
     return this.store.all();
   }
 
@@ -117,6 +119,6 @@ export class ChatService {
   /** Stops every reply and resolves once they, and everything else, are saved (VS Code waits for this on shutdown). */
   async shutdown(): Promise<void> {
     await this.runner.stopAndWait();
-    await this.store.persist();
+    await this.store.flush();
   }
 }

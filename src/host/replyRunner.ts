@@ -124,7 +124,7 @@ export class ReplyRunner {
     } finally {
       this.active.delete(chat.id);
       chat.updatedAt = Date.now();
-      await this.store.persist();
+      await this.store.save(chat);
       await this.panels.broadcast(chat.id);
       this.store.notifyMessage(chat, reply);
     }

@@ -25,8 +25,10 @@ export interface ReplyStreamDeps {
   host: ServiceHost;
   keys: KeyStore;
   models: ModelDirectory;
-  /** Saves the history (the reply object is part of it). */
-  persist(): Promise<void>;
+  /** Saves the whole chat (the reply object is part of it). */
+  save(chat: Chat): Promise<void>;
+  /** Saves only the reply in flight. */
+  saveReply(chat: Chat, reply: ChatMessage): Promise<void>;
   /** The provider said the model is unknown: its list is stale. */
   modelGone(provider: ProviderId): void;
 }
@@ -88,14 +90,14 @@ export async function streamReply(deps: ReplyStreamDeps, chat: Chat, reply: Chat
         // Saved before the panel shows it finished: the SDK may take a while to close the stream, and a reply
         // shown as done must survive a reload or crash in that time.
         lastPersist = Date.now();
-        await deps.persist();
+        await deps.save(chat);
         send(event);
         continue;
       }
       send(event);
       if (Date.now() - lastPersist > PERSIST_INTERVAL_MS) {
         lastPersist = Date.now();
-        void deps.persist();
+        void deps.saveReply(chat, reply);
       }
     }
     if (timedOut) throw Object.assign(new Error('stalled'), { name: 'TimeoutError' });

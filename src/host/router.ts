@@ -55,39 +55,39 @@ export class Router {
         return;
       }
       case 'send':
-        return runner.send(store.getOrThrow(msg.chatId), msg.text, msg.fillBuiltins ?? false);
+        return runner.send(await store.getOrThrow(msg.chatId), msg.text, msg.fillBuiltins ?? false);
       case 'stop':
         return runner.stop(msg.chatId);
       case 'editResend':
-        return runner.editResend(store.getOrThrow(msg.chatId), msg.messageId, msg.text);
+        return runner.editResend(await store.getOrThrow(msg.chatId), msg.messageId, msg.text);
       case 'regenerate':
-        return runner.regenerate(store.getOrThrow(msg.chatId));
+        return runner.regenerate(await store.getOrThrow(msg.chatId));
       case 'continue':
-        return runner.continueReply(store.getOrThrow(msg.chatId));
+        return runner.continueReply(await store.getOrThrow(msg.chatId));
       case 'deleteMessage': {
-        const chat = store.getOrThrow(msg.chatId);
+        const chat = await store.getOrThrow(msg.chatId);
         runner.assertIdle(chat);
         chat.messages = chat.messages.filter((m) => m.id !== msg.messageId);
         return store.changed(chat);
       }
       case 'setConfig':
-        return lifecycle.setConfig(store.getOrThrow(msg.chatId), msg.patch);
+        return lifecycle.setConfig(await store.getOrThrow(msg.chatId), msg.patch);
       case 'newChat':
         client.chatId = (await lifecycle.newChat()).id;
         return panels.post(client);
       case 'switchChat':
-        client.chatId = store.getOrThrow(msg.chatId).id;
+        client.chatId = (await store.getOrThrow(msg.chatId)).id;
         await store.setActive(client.chatId);
         return panels.post(client);
       case 'renameChat': {
-        const chat = store.getOrThrow(msg.chatId);
+        const chat = await store.getOrThrow(msg.chatId);
         chat.title = msg.title.trim() || chat.title;
         return store.changed(chat, true);
       }
       case 'deleteChat':
         return lifecycle.deleteChat(msg.chatId);
       case 'clearChat': {
-        const chat = store.getOrThrow(msg.chatId);
+        const chat = await store.getOrThrow(msg.chatId);
         runner.stop(chat.id);
         await runner.idle(chat.id);
         chat.messages = [];
@@ -95,19 +95,19 @@ export class Router {
         return store.changed(chat, true);
       }
       case 'exportChat': {
-        const chat = store.getOrThrow(msg.chatId);
+        const chat = await store.getOrThrow(msg.chatId);
         if (!host.openDocument) throw new ParleyError('bad-request', 'Export needs an editor.');
         return host.openDocument(chatToMarkdown(chat), 'markdown');
       }
       case 'pickAttachment': {
-        const chat = store.getOrThrow(msg.chatId);
+        const chat = await store.getOrThrow(msg.chatId);
         const paths = (await host.pickWorkspaceFiles?.()) ?? [];
         return intake.attachFiles(chat.id, paths);
       }
       case 'attachUris':
-        return intake.attachFiles(store.getOrThrow(msg.chatId).id, msg.uris);
+        return intake.attachFiles((await store.getOrThrow(msg.chatId)).id, msg.uris);
       case 'attachImage': {
-        const chat = store.getOrThrow(msg.chatId);
+        const chat = await store.getOrThrow(msg.chatId);
         return store.addPending(chat.id, [pastedImage(msg.name, msg.mimeType, msg.base64, intake.policy())]);
       }
       case 'removeAttachment':

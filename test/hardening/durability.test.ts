@@ -73,8 +73,10 @@ describe('hardening: no data lost', function () {
         // The host that will die: once `dead`, nothing it does reaches the disk any more.
         let dead = false;
         const dyingStore = new HistoryStore(rig.history.path);
-        const save = dyingStore.save.bind(dyingStore);
-        dyingStore.save = (chats, activeChatId) => (dead ? Promise.resolve() : save(chats, activeChatId));
+        for (const method of ['saveChat', 'saveReply', 'saveIndex', 'deleteChat'] as const) {
+          const write = dyingStore[method].bind(dyingStore) as (...args: unknown[]) => Promise<void>;
+          (dyingStore as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => (dead ? Promise.resolve() : write(...args));
+        }
         const first = new ChatService(rig.host, rig.keys, dyingStore);
         rig.service = first;
         const client = await rig.client();

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ChatService, type ServiceSettings } from '../../src/host/chatService';
 import { HistoryStore } from '../../src/host/history';
@@ -49,6 +49,9 @@ describe('ChatService (host logic with real storage and a Groq-format server)', 
     );
     return { service, keys };
   }
+
+  /** Where one chat is saved (see HistoryStore). */
+  const chatFile = (chatId: string) => join(dir.path, 'chats', `${chatId}.json`);
 
   async function ready(service: ChatService) {
     const client = new RecordingClient();
@@ -147,7 +150,9 @@ describe('ChatService (host logic with real storage and a Groq-format server)', 
     assert.equal(error.action, 'set-key');
     assert.equal(JSON.stringify(client.messages).includes(key), false, 'key posted to the webview');
     assert.equal(logs.join('\n').includes(key), false, 'key in the log');
-    assert.equal(readFileSync(join(dir.path, 'chats.json'), 'utf8').includes(key), false, 'key in history');
+    for (const file of readdirSync(dir.path, { recursive: true, withFileTypes: true }).filter((f) => f.isFile())) {
+      assert.equal(readFileSync(join(file.parentPath, file.name), 'utf8').includes(key), false, `key in history file ${file.name}`);
+    }
   });
 
   it('a stream that stalls past the timeout ends with a timeout error and keeps the partial text', async () => {
@@ -230,9 +235,9 @@ describe('ChatService (host logic with real storage and a Groq-format server)', 
     const chatId = client.state.chat.id;
     await first.service.handle(client, { type: 'send', chatId, text: 'Remember me' });
     await first.service.idle(chatId);
-    const file = join(dir.path, 'chats.json');
+    const file = chatFile(chatId);
     const saved = JSON.parse(readFileSync(file, 'utf8'));
-    saved.chats[0].messages.at(-1).status = 'streaming';
+    saved.messages.at(-1).status = 'streaming';
     writeFileSync(file, JSON.stringify(saved));
     const second = makeService();
     const restored = await ready(second.service);
@@ -243,12 +248,11 @@ describe('ChatService (host logic with real storage and a Groq-format server)', 
 
   it('a reply is on disk, finished, by the time the panel is told it finished (the stream may close later)', async () => {
     const { service } = makeService({ GROQ_API_KEY: 'gsk_env_key_1234567890' });
-    const file = join(dir.path, 'chats.json');
     const savedAtFinish: { text: string; status?: string }[] = [];
     const client = new (class extends RecordingClient {
       override post(message: Parameters<RecordingClient['post']>[0]) {
         super.post(message);
-        if (message.type === 'stream' && message.event.type === 'finish') savedAtFinish.push(JSON.parse(readFileSync(file, 'utf8')).chats[0].messages.at(-1));
+        if (message.type === 'stream' && message.event.type === 'finish') savedAtFinish.push(JSON.parse(readFileSync(chatFile(message.chatId), 'utf8')).messages.at(-1));
       }
     })();
     service.connect(client);
@@ -271,7 +275,7 @@ describe('ChatService (host logic with real storage and a Groq-format server)', 
     await service.handle(client, { type: 'send', chatId, text: 'Long please' });
     while (client.events().filter((e) => e.type === 'text-delta').length < 5) await new Promise((r) => setTimeout(r, 2));
     await service.shutdown();
-    const saved = JSON.parse(readFileSync(join(dir.path, 'chats.json'), 'utf8')).chats[0].messages.at(-1);
+    const saved = JSON.parse(readFileSync(chatFile(chatId), 'utf8')).messages.at(-1);
     assert.equal(saved.status, 'stopped');
     assert.ok(saved.text.startsWith('w0 w1 w2 w3 w4'), saved.text.slice(0, 40));
   });
