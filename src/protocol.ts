@@ -209,6 +209,12 @@ export type ChatSummary = v.InferOutput<typeof ChatSummarySchema>;
 const chatId = id;
 const providerId = v.picklist(PROVIDER_IDS);
 const shortText = v.pipe(v.string(), v.maxLength(10_000));
+/**
+ * The largest image a panel can send: the panel refuses bigger files, the schema bigger messages, the host bigger
+ * images (parley.attachments.maxBytes can only lower the host's limit).
+ */
+export const MAX_IMAGE_BYTES = 20 * 1024 * 1024;
+
 export const WebviewMessageSchema = v.variant('type', [
   v.object({ type: v.literal('ready') }),
   // conversation
@@ -240,7 +246,7 @@ export const WebviewMessageSchema = v.variant('type', [
     chatId,
     name: v.pipe(v.string(), v.maxLength(260)),
     mimeType: v.pipe(v.string(), v.maxLength(100)),
-    base64: v.pipe(v.string(), v.maxLength(40_000_000)),
+    base64: v.pipe(v.string(), v.maxLength(Math.ceil(MAX_IMAGE_BYTES / 3) * 4)),
   }),
   v.object({ type: v.literal('removeAttachment'), chatId, attachmentId: id }),
   // keys and models (keys go one way only: into the host)

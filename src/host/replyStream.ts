@@ -1,7 +1,7 @@
 import type { Chat, ChatMessage, ProviderId } from '../protocol';
 import { applyCapabilities } from '../providers/capabilities';
 import { costOf } from '../providers/catalog';
-import { classifyError, redactKeys } from '../providers/errors';
+import { classifyError, isStreamCutOff, redactKeys, streamCutOff } from '../providers/errors';
 import { providerById, providers } from '../providers/registry';
 import type { Turn } from '../providers/types';
 import { adapterFor } from './adapters';
@@ -105,7 +105,7 @@ export async function streamReply(deps: ReplyStreamDeps, chat: Chat, reply: Chat
       reply.status = 'stopped';
       send({ type: 'finish', reason: 'stopped' });
     } else if (reply.status !== 'done') {
-      throw Object.assign(new Error('The stream ended before the provider said it was finished.'), { name: 'StreamCutOff' });
+      throw streamCutOff();
     }
   } catch (err) {
     if (request.stopped && !timedOut) {
@@ -116,7 +116,7 @@ export async function streamReply(deps: ReplyStreamDeps, chat: Chat, reply: Chat
       let error = timedOut
         ? { kind: 'timeout' as const, message: `${definition.label} sent nothing for ${settings.requestTimeoutSeconds} s, so Parley stopped waiting. The partial reply is kept.`, action: 'retry' as const }
         : classifyError(err, { provider: definition.label, model: chat.config.model, host: hostOf(settings.baseUrl(definition.id) ?? definition.defaultBaseUrl), keys: allKeys });
-      if ((err as Error)?.name === 'StreamCutOff' && !timedOut) {
+      if (isStreamCutOff(err) && !timedOut) {
         error = { kind: 'cut-off', message: `The reply from ${definition.label} was cut off before it finished. The partial reply is kept.`, action: reply.text ? 'continue' : 'retry' };
       }
       host.log(`${definition.label} request failed (${error.kind}): ${redactKeys(String((err as Error)?.message ?? err), allKeys)}`);

@@ -1,6 +1,7 @@
 // The OpenAI chat-completions wire shape, shared by the Groq, OpenAI and OpenAI-compatible adapters.
 import type { FinishReason, Usage } from '../protocol';
 import type { AdapterEvent, Turn } from './types';
+import { streamCutOff } from './errors';
 
 type ContentPart = { type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string } };
 export type ChatCompletionMessage =
@@ -98,9 +99,7 @@ export async function* readChunks(stream: AsyncIterable<ChunkLike>, signal: Abor
   }
   if (signal.aborted) return;
   if (!finish) {
-    const error = new Error('The stream ended before the provider said it was finished.');
-    error.name = 'StreamCutOff';
-    throw error;
+    throw streamCutOff();
   }
   yield { type: 'finish', reason: finish };
 }
