@@ -334,6 +334,24 @@ function handle(message: HostMessage): void {
       else afterContentChange();
       return;
     }
+    case 'replyStarted': {
+      // Sent only to panels the host sees on this chat; one that switched meanwhile gets that chat's state next.
+      if (message.chatId !== state.chat?.id) return;
+      messages.flushNow();
+      state.chat = { ...state.chat, title: message.title, messages: [...state.chat.messages.slice(0, message.keep), ...message.append] };
+      state.chats = message.chats;
+      state.pendingAttachments = message.pendingAttachments;
+      state.requestId = message.requestId;
+      state.lastSeq = -1;
+      messages.setMessages(state.chat.messages);
+      renderAll();
+      afterContentChange();
+      return;
+    }
+    case 'chatList':
+      state.chats = message.chats;
+      chatList.render();
+      return;
     case 'stream': {
       if (message.chatId !== state.chat?.id || message.requestId !== state.requestId) return;
       if (message.seq <= state.lastSeq) return;

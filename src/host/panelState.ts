@@ -1,4 +1,4 @@
-import type { HostMessage, ProviderInfo, StreamEvent } from '../protocol';
+import type { Chat, HostMessage, ProviderInfo, StreamEvent } from '../protocol';
 import { providers } from '../providers/registry';
 import { info } from './attachments';
 import type { ChatStore } from './chatStore';
@@ -75,6 +75,30 @@ export class PanelState {
       prompts: [...(settings.prompts ?? []), ...BUILT_IN_PROMPTS],
       ui: { showControls: this.host.uiState?.get().showControls ?? settings.showConfigurationControls ?? false },
     });
+  }
+
+  /**
+   * A reply started in `chat`: its panels get the messages after the first `keep` (which they have already) and the
+   * request id; every other panel gets the chat list only. Never the whole chat.
+   */
+  replyStarted(chat: Chat, requestId: string, keep: number): void {
+    const chats = this.store.summaries();
+    for (const client of this.clients) {
+      if (client.chatId !== chat.id) {
+        void client.post({ type: 'chatList', chats });
+        continue;
+      }
+      void client.post({
+        type: 'replyStarted',
+        chatId: chat.id,
+        requestId,
+        keep,
+        append: chat.messages.slice(keep),
+        title: chat.title,
+        chats,
+        pendingAttachments: this.store.pendingFor(chat.id).map(info),
+      });
+    }
   }
 
   /** Posts the state to the panels showing `chatId`, or to all of them. */

@@ -60,10 +60,11 @@ export class ReplyRunner {
       throw err;
     }
     const message: ChatMessage = { id: randomUUID(), role: 'user', text, createdAt: Date.now(), ...(attachments.length && { attachments: attachments.map(info) }) };
+    const keep = chat.messages.length;
     chat.messages.push(message);
     if (chat.title === 'New chat') chat.title = titleFrom(text || attachments[0].name);
     this.store.notifyMessage(chat, message);
-    await this.reply(chat, undefined, request);
+    await this.reply(chat, keep, undefined, request);
   }
 
   async editResend(chat: Chat, messageId: string, text: string): Promise<void> {
@@ -74,25 +75,28 @@ export class ReplyRunner {
     const original = chat.messages[index];
     chat.messages = chat.messages.slice(0, index);
     chat.messages.push({ ...original, id: randomUUID(), text, createdAt: Date.now() });
-    await this.reply(chat);
+    await this.reply(chat, index);
   }
 
   async regenerate(chat: Chat): Promise<void> {
     this.assertIdle(chat);
     if (chat.messages.at(-1)?.role === 'assistant') chat.messages.pop();
     if (chat.messages.at(-1)?.role !== 'user') throw new ParleyError('bad-request', 'There is no message to answer.');
-    await this.reply(chat);
+    await this.reply(chat, chat.messages.length);
   }
 
   async continueReply(chat: Chat): Promise<void> {
     this.assertIdle(chat);
     const last = chat.messages.at(-1);
     if (last?.role !== 'assistant' || !last.text) throw new ParleyError('bad-request', 'There is no reply to continue.');
-    await this.reply(chat, last);
+    await this.reply(chat, chat.messages.length - 1, last);
   }
 
-  /** `request` is claimed on the call itself (a default parameter is evaluated before the first await). */
-  private async reply(chat: Chat, continuing?: ChatMessage, request: ActiveRequest = this.claim(chat)): Promise<void> {
+  /**
+   * `keep`: how many of the chat's first messages the panels have as they are (the rest is posted to them).
+   * `request` is claimed on the call itself (a default parameter is evaluated before the first await).
+   */
+  private async reply(chat: Chat, keep: number, continuing?: ChatMessage, request: ActiveRequest = this.claim(chat)): Promise<void> {
     const { provider, model } = chat.config;
     let turns: Turn[];
     let reply: ChatMessage;
@@ -109,7 +113,9 @@ export class ReplyRunner {
         reply = { id: randomUUID(), role: 'assistant', text: '', provider, model, status: 'streaming', createdAt: Date.now() };
         chat.messages.push(reply);
       }
-      await this.store.changed(chat, true);
+      chat.updatedAt = Date.now();
+      await this.store.save(chat);
+      this.panels.replyStarted(chat, request.requestId, keep);
     } catch (err) {
       if (this.active.get(chat.id) === request) this.active.delete(chat.id);
       throw err;

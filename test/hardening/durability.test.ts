@@ -90,10 +90,11 @@ describe('hardening: no data lost', function () {
         const mark = client.messages.length;
         const streamed = () => client.messages.slice(mark).flatMap((m) => (m.type === 'stream' && m.event.type === 'text-delta' ? [m.event.text] : []));
         await first.handle(client, { type: 'send', chatId: client.chatId!, text: 'a long answer please' });
-        // Long enough for the service to have saved the partial reply (it saves at most once a second).
+        // Until the service has saved part of the reply (on its own, at most once a second) and 60 deltas streamed.
+        const replyFile = join(rig.history.path, 'chats', `${client.chatId}.reply.json`);
+        const savedText = () => (existsSync(replyFile) ? (JSON.parse(readFileSync(replyFile, 'utf8')) as { message: { text: string } }).message.text : '');
         const deadline = Date.now() + 20_000;
-        while (streamed().length < 60 && Date.now() < deadline) await sleep(20);
-        await sleep(1300);
+        while ((streamed().length < 60 || !savedText()) && Date.now() < deadline) await sleep(20);
         dead = true;
         const streamedBeforeDeath = streamed().join('');
 

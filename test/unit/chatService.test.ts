@@ -76,6 +76,39 @@ describe('ChatService (host logic with real storage and a Groq-format server)', 
     assert.match(reply.text, /Parley: Set API Key/);
   });
 
+  it('a reply start posts what changed (replyStarted) to the chat’s panels and the list (chatList) to the others, never the whole chat', async () => {
+    const { service } = makeService({ GROQ_API_KEY: 'gsk_env_key_1234567890' });
+    const client = await ready(service);
+    const chatId = client.state.chat.id;
+    const other = await ready(service);
+    await service.handle(other, { type: 'newChat' });
+    server.enqueue(chatStream(['first']));
+    await service.handle(client, { type: 'send', chatId, text: 'one' });
+    await service.idle(chatId);
+    const before = client.messages.length;
+    const otherBefore = other.messages.length;
+    server.enqueue(chatStream(['second']));
+    await service.handle(client, { type: 'send', chatId, text: 'two' });
+    const started = client.messages.slice(before).find((m) => m.type === 'replyStarted');
+    assert.ok(started?.type === 'replyStarted', 'replyStarted posted');
+    assert.equal(started.keep, 2);
+    assert.deepEqual(started.append.map((m) => [m.role, m.text, m.status]), [['user', 'two', undefined], ['assistant', '', 'streaming']]);
+    assert.equal(client.messages.slice(before).filter((m) => m.type === 'state').length, 0, 'no state before the stream');
+    const firstStream = client.messages.slice(before).find((m) => m.type === 'stream');
+    assert.ok(firstStream?.type === 'stream' && firstStream.requestId === started.requestId && firstStream.seq === 0);
+    assert.deepEqual(other.messages.slice(otherBefore).map((m) => m.type), ['chatList']);
+    await service.idle(chatId);
+    // Regenerate keeps the messages before the reply it replaces.
+    const mark = client.messages.length;
+    server.enqueue(chatStream(['again']));
+    await service.handle(client, { type: 'regenerate', chatId });
+    await service.idle(chatId);
+    const regenerated = client.messages.slice(mark).find((m) => m.type === 'replyStarted');
+    assert.ok(regenerated?.type === 'replyStarted');
+    assert.equal(regenerated.keep, 3);
+    assert.equal(client.state.chat.messages.length, 4);
+  });
+
   it('with GROQ_API_KEY in the environment a new chat uses Groq and streams with increasing sequence numbers', async () => {
     const { service } = makeService({ GROQ_API_KEY: 'gsk_env_key_1234567890' });
     const client = await ready(service);
