@@ -210,6 +210,12 @@ export type ChatSummary = v.InferOutput<typeof ChatSummarySchema>;
 const chatId = id;
 const providerId = v.picklist(PROVIDER_IDS);
 const shortText = v.pipe(v.string(), v.maxLength(10_000));
+/**
+ * The largest image a panel can send: the panel refuses bigger files, the schema bigger messages, the host bigger
+ * images (parley.attachments.maxBytes can only lower the host's limit).
+ */
+export const MAX_IMAGE_BYTES = 20 * 1024 * 1024;
+
 export const WebviewMessageSchema = v.variant('type', [
   v.object({ type: v.literal('ready') }),
   // conversation
@@ -241,7 +247,7 @@ export const WebviewMessageSchema = v.variant('type', [
     chatId,
     name: v.pipe(v.string(), v.maxLength(260)),
     mimeType: v.pipe(v.string(), v.maxLength(100)),
-    base64: v.pipe(v.string(), v.maxLength(40_000_000)),
+    base64: v.pipe(v.string(), v.maxLength(Math.ceil(MAX_IMAGE_BYTES / 3) * 4)),
   }),
   v.object({ type: v.literal('removeAttachment'), chatId, attachmentId: id }),
   // keys and models (keys go one way only: into the host)
@@ -275,6 +281,23 @@ export const HostMessageSchema = v.variant('type', [
     /** The chat's model is not in its provider's current list: say so before the user types, offer a switch. */
     modelGone: v.optional(v.object({ model: v.string(), provider: v.string(), suggestion: v.optional(v.string()), listedAt: finiteNumber })),
   }),
+  /**
+   * A reply started in the chat this panel shows: instead of the whole chat, what changed. The panel keeps its first
+   * `keep` messages, appends `append` (the new user message if any, then the reply), and from now on shows the
+   * stream events of `requestId`.
+   */
+  v.object({
+    type: v.literal('replyStarted'),
+    chatId,
+    requestId: id,
+    keep: v.pipe(v.number(), v.integer(), v.minValue(0)),
+    append: v.array(MessageSchema),
+    title: v.string(),
+    chats: v.array(ChatSummarySchema),
+    pendingAttachments: v.array(AttachmentInfoSchema),
+  }),
+  /** The chat list changed (another chat's title, order or size): only the list. */
+  v.object({ type: v.literal('chatList'), chats: v.array(ChatSummarySchema) }),
   v.object({ type: v.literal('stream'), chatId, requestId: id, seq: v.number(), event: StreamEventSchema }),
   v.object({ type: v.literal('notice'), level: v.picklist(['info', 'warning', 'error']), text: v.string() }),
   /** Put the keyboard focus in the message input (Ctrl/Cmd+L from the editor). */

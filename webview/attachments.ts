@@ -4,8 +4,8 @@
 import { h, humanSize, icon, iconButton } from './dom';
 import { state } from './store';
 import { post } from './vscode';
+import { MAX_IMAGE_BYTES } from '../src/protocol';
 
-export const MAX_IMAGE_BYTES = 20 * 1024 * 1024;
 const MAX_URIS = 50;
 const URI_TYPES = ['application/vnd.code.uri-list', 'text/uri-list', 'resourceurls'];
 

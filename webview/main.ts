@@ -5,9 +5,9 @@ import { ContextMeter } from './contextMeter';
 import { ControlsArea } from './controls';
 import { ChatCost } from './cost';
 import { h, icon, textButton } from './dom';
-import { MessageList } from './messages';
+import { MessageList } from './messageLog';
 import { Prompts, usesBuiltins } from './prompts';
-import { KeysArea } from './settingsArea';
+import { KeysArea } from './keysArea';
 import { currentProvider, sendBlockedReason, state, streaming } from './store';
 import { onHostMessage, post, viewState } from './vscode';
 import './styles.css';
@@ -335,6 +335,24 @@ function handle(message: HostMessage): void {
       else afterContentChange();
       return;
     }
+    case 'replyStarted': {
+      // Sent only to panels the host sees on this chat; one that switched meanwhile gets that chat's state next.
+      if (message.chatId !== state.chat?.id) return;
+      messages.flushNow();
+      state.chat = { ...state.chat, title: message.title, messages: [...state.chat.messages.slice(0, message.keep), ...message.append] };
+      state.chats = message.chats;
+      state.pendingAttachments = message.pendingAttachments;
+      state.requestId = message.requestId;
+      state.lastSeq = -1;
+      messages.setMessages(state.chat.messages);
+      renderAll();
+      afterContentChange();
+      return;
+    }
+    case 'chatList':
+      state.chats = message.chats;
+      chatList.render();
+      return;
     case 'stream': {
       if (message.chatId !== state.chat?.id || message.requestId !== state.requestId) return;
       if (message.seq <= state.lastSeq) return;

@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import { basename, isAbsolute, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mime from 'mime/lite';
-import type { AttachmentInfo } from '../protocol';
+import { MAX_IMAGE_BYTES, type AttachmentInfo } from '../protocol';
 import { ParleyError } from '../providers/errors';
 
 /** An attachment with its contents; the contents never leave the host except towards the provider. */
@@ -142,7 +142,8 @@ export function pastedImage(name: string, mimeType: string, base64: string, poli
   if (!mimeAllowed(mimeType, policy.allowedTypes)) throw new ParleyError('attachment', `${mimeType} is not an allowed attachment type (setting parley.attachments.allowedTypes).`);
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(base64)) throw new ParleyError('attachment', 'The pasted image data is not valid base64.');
   const size = Math.floor((base64.length * 3) / 4);
-  if (size > policy.maxBytes) throw new ParleyError('attachment', `The pasted image is ${humanSize(size)}; the limit is ${humanSize(policy.maxBytes)}.`);
+  const limit = Math.min(policy.maxBytes, MAX_IMAGE_BYTES);
+  if (size > limit) throw new ParleyError('attachment', `The pasted image is ${humanSize(size)}; the limit is ${humanSize(limit)}.`);
   return { id: randomUUID(), name: name.replace(/[\\/]/g, '_').slice(0, 120) || 'pasted image', source: 'pasted image', kind: 'image', mimeType, size, base64 };
 }
 

@@ -1,54 +1,203 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import * as v from 'valibot';
-import { ChatSchema, type Chat } from '../protocol';
+import { ChatSchema, ChatSummarySchema, MessageSchema, PROVIDER_IDS, type Chat, type ChatMessage } from '../protocol';
 import type { Attachment } from './attachments';
 
-const HistoryFileSchema = v.object({ version: v.literal(1), activeChatId: v.optional(v.string()), chats: v.array(ChatSchema) });
-type HistoryFile = v.InferOutput<typeof HistoryFileSchema>;
+/** What the index keeps per chat: the list entry, and the key a chat on the demo model waits for. */
+const IndexEntrySchema = v.object({ ...ChatSummarySchema.entries, fallbackFrom: v.optional(v.picklist(PROVIDER_IDS)) });
+export type IndexEntry = v.InferOutput<typeof IndexEntrySchema>;
+const IndexFileSchema = v.object({ version: v.literal(2), activeChatId: v.optional(v.string()), chats: v.array(IndexEntrySchema) });
+const LegacyFileSchema = v.object({ version: v.literal(1), activeChatId: v.optional(v.string()), chats: v.array(ChatSchema) });
+const InFlightSchema = v.object({ chatId: v.string(), message: MessageSchema });
+
+export interface LoadedIndex {
+  entries: IndexEntry[];
+  activeChatId?: string;
+  /** Set when something could not be read and was moved aside. */
+  warning?: string;
+}
+
+export interface LoadedChat {
+  chat?: Chat;
+  /** Set when the chat's file could not be read and was moved aside. */
+  warning?: string;
+}
 
 export interface LoadedHistory {
   chats: Chat[];
   activeChatId?: string;
-  /** Set when the file could not be read and was moved aside. */
   warning?: string;
 }
 
+const CHAT_ID = /^[\w-]+$/;
+
+export function indexEntry(chat: Chat): IndexEntry {
+  return {
+    id: chat.id,
+    title: chat.title,
+    updatedAt: chat.updatedAt,
+    messageCount: chat.messages.length,
+    ...(chat.fallbackFrom && chat.config.provider === 'demo' && { fallbackFrom: chat.fallbackFrom }),
+  };
+}
+
 /**
- * Chat history in one JSON file in the extension's global storage. Writes are atomic (temp file + rename)
- * and serialized; a file that cannot be parsed is moved aside, never dropped.
+ * Chat history in the extension's global storage, one file per chat, so that a change costs that chat only:
+ *   index.json              the chat list and the active chat: all that startup reads
+ *   chats/<id>.json         one whole chat, written when it changes
+ *   chats/<id>.reply.json   the reply streaming in that chat, rewritten alone while it streams (so a long chat's
+ *                           earlier messages are not serialized again every second); folded in on the next save
+ *   attachments/<id>.json   one attachment's contents
+ * Writes are atomic (temp file + rename) and serialized per file. A file that cannot be read is moved aside, never
+ * dropped. The one-file history of earlier versions (chats.json) is migrated once and kept as chats.json.v1-backup.
  */
 export class HistoryStore {
-  private readonly file: string;
-  private writing: Promise<void> = Promise.resolve();
+  private readonly indexFile: string;
+  private readonly chatsDir: string;
+  /** The last write queued per file (chat id or 'index'), so that writes to one file land in order. */
+  private readonly queues = new Map<string, Promise<void>>();
 
   constructor(private readonly dir: string) {
-    this.file = join(dir, 'chats.json');
+    this.indexFile = join(dir, 'index.json');
+    this.chatsDir = join(dir, 'chats');
   }
 
+  private chatFile(id: string): string {
+    return join(this.chatsDir, `${fileStem(id)}.json`);
+  }
+
+  private replyFile(id: string): string {
+    return join(this.chatsDir, `${fileStem(id)}.reply.json`);
+  }
+
+  private enqueue(key: string, write: () => Promise<void>): Promise<void> {
+    const next = (this.queues.get(key) ?? Promise.resolve()).catch(() => undefined).then(write);
+    this.queues.set(key, next);
+    void next.finally(() => {
+      if (this.queues.get(key) === next) this.queues.delete(key);
+    }).catch(() => undefined);
+    return next;
+  }
+
+  /** Reads the chat list only (migrating chats.json first, once). */
+  async loadIndex(): Promise<LoadedIndex> {
+    const raw = await readIfThere(this.indexFile);
+    if (raw === undefined) return this.migrate();
+    const parsed = parseWith(IndexFileSchema, raw);
+    if (parsed) return { entries: parsed.chats, activeChatId: parsed.activeChatId };
+    // The index is only a summary: rebuild it from the chat files (this once reads them all).
+    const aside = await moveAside(this.indexFile);
+    const { chats, warning } = await this.loadEveryChat();
+    await this.saveIndex(chats.map(indexEntry), undefined);
+    const note = `Parley could not read its chat index; it was moved to ${aside} and rebuilt from the chat files.`;
+    return { entries: chats.map(indexEntry), warning: warning ? `${note} ${warning}` : note };
+  }
+
+  /** Reads one chat, with the reply that was streaming in it if the host stopped meanwhile (marked interrupted). */
+  async loadChat(id: string): Promise<LoadedChat> {
+    await this.queues.get(id)?.catch(() => undefined);
+    const raw = await readIfThere(this.chatFile(id));
+    if (raw === undefined) return {};
+    const chat = parseWith(ChatSchema, raw);
+    if (!chat || chat.id !== id) {
+      const aside = await moveAside(this.chatFile(id));
+      return { warning: `Parley could not read one saved chat; its file was moved to ${aside}. The other chats are kept.` };
+    }
+    const inFlight = parseWith(InFlightSchema, (await readIfThere(this.replyFile(id))) ?? '');
+    if (inFlight) {
+      const at = chat.messages.findIndex((m) => m.id === inFlight.message.id);
+      if (at >= 0) chat.messages[at] = inFlight.message;
+      else chat.messages.push(inFlight.message);
+    }
+    return { chat: markInterrupted(chat) };
+  }
+
+  /** Every chat (the extension API's getChats, tests): this reads the whole history. */
   async load(): Promise<LoadedHistory> {
-    let raw: string;
-    try {
-      raw = await fs.readFile(this.file, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { chats: [] };
-      throw err;
+    const index = await this.loadIndex();
+    const chats: Chat[] = [];
+    const warnings = index.warning ? [index.warning] : [];
+    for (const entry of index.entries) {
+      const { chat, warning } = await this.loadChat(entry.id);
+      if (chat) chats.push(chat);
+      if (warning) warnings.push(warning);
     }
-    let parsed: v.SafeParseResult<typeof HistoryFileSchema> | undefined;
-    try {
-      parsed = v.safeParse(HistoryFileSchema, JSON.parse(raw));
-    } catch {
-      parsed = undefined;
-    }
-    if (parsed?.success) {
-      return { chats: parsed.output.chats.map(markInterrupted), activeChatId: parsed.output.activeChatId };
-    }
-    const aside = `${this.file}.corrupt-${Date.now()}`;
-    await fs.rename(this.file, aside);
-    return { chats: [], warning: `Parley could not read its chat history; the file was moved to ${aside} and a new history started.` };
+    return { chats, activeChatId: index.activeChatId, ...(warnings.length && { warning: warnings.join(' ') }) };
   }
 
-  /** Attachment contents live beside the history, one file each, so chats.json stays small. */
+  private async loadEveryChat(): Promise<{ chats: Chat[]; warning?: string }> {
+    const names = await fs.readdir(this.chatsDir).catch(() => [] as string[]);
+    const chats: Chat[] = [];
+    const warnings: string[] = [];
+    for (const name of names) {
+      const stem = /^([\w-]+)\.json$/.exec(name)?.[1];
+      if (!stem || stem.endsWith('.reply')) continue;
+      const id = stem.startsWith('h-') ? Buffer.from(stem.slice(2), 'hex').toString() : stem;
+      const { chat, warning } = await this.loadChat(id);
+      if (chat) chats.push(chat);
+      if (warning) warnings.push(warning);
+    }
+    return { chats, ...(warnings.length && { warning: warnings.join(' ') }) };
+  }
+
+  /** chats.json (version 1) → one file per chat + index; the old file stays as chats.json.v1-backup. */
+  private async migrate(): Promise<LoadedIndex> {
+    const legacyFile = join(this.dir, 'chats.json');
+    const raw = await readIfThere(legacyFile);
+    if (raw === undefined) return { entries: [] };
+    const legacy = parseWith(LegacyFileSchema, raw);
+    if (!legacy) {
+      const aside = await moveAside(legacyFile);
+      return { entries: [], warning: `Parley could not read its chat history; the file was moved to ${aside} and a new history started.` };
+    }
+    await Promise.all(legacy.chats.map((chat) => this.saveChat(chat)));
+    const entries = legacy.chats.map(indexEntry);
+    await this.saveIndex(entries, legacy.activeChatId);
+    await fs.rename(legacyFile, join(this.dir, 'chats.json.v1-backup'));
+    return { entries, activeChatId: legacy.activeChatId };
+  }
+
+  /** Writes the whole chat; a reply saved on its own before is now part of it. */
+  saveChat(chat: Chat): Promise<void> {
+    const text = JSON.stringify(chat);
+    return this.enqueue(chat.id, async () => {
+      await fs.mkdir(this.chatsDir, { recursive: true });
+      await writeAtomic(this.chatFile(chat.id), text);
+      await fs.rm(this.replyFile(chat.id), { force: true });
+    });
+  }
+
+  /** Writes the reply streaming in a chat, and nothing else of it. */
+  saveReply(chatId: string, message: ChatMessage): Promise<void> {
+    const text = JSON.stringify({ chatId, message });
+    return this.enqueue(chatId, async () => {
+      await fs.mkdir(this.chatsDir, { recursive: true });
+      await writeAtomic(this.replyFile(chatId), text);
+    });
+  }
+
+  saveIndex(entries: IndexEntry[], activeChatId: string | undefined): Promise<void> {
+    const text = JSON.stringify({ version: 2, activeChatId, chats: entries });
+    return this.enqueue('index', async () => {
+      await fs.mkdir(this.dir, { recursive: true });
+      await writeAtomic(this.indexFile, text);
+    });
+  }
+
+  deleteChat(id: string): Promise<void> {
+    return this.enqueue(id, async () => {
+      await fs.rm(this.chatFile(id), { force: true });
+      await fs.rm(this.replyFile(id), { force: true });
+    });
+  }
+
+  /** Resolves once every write queued so far has landed. */
+  async flush(): Promise<void> {
+    await Promise.allSettled([...this.queues.values()]);
+  }
+
+  /** Attachment contents live beside the history, one file each, so chat files stay small. */
   async saveAttachment(attachment: Attachment): Promise<void> {
     const dir = join(this.dir, 'attachments');
     await fs.mkdir(dir, { recursive: true });
@@ -56,7 +205,7 @@ export class HistoryStore {
   }
 
   async loadAttachment(id: string): Promise<Attachment | undefined> {
-    if (!/^[\w-]+$/.test(id)) return undefined;
+    if (!CHAT_ID.test(id)) return undefined;
     try {
       return JSON.parse(await fs.readFile(join(this.dir, 'attachments', `${id}.json`), 'utf8')) as Attachment;
     } catch {
@@ -65,18 +214,37 @@ export class HistoryStore {
   }
 
   async deleteAttachments(ids: readonly string[]): Promise<void> {
-    await Promise.all(ids.filter((id) => /^[\w-]+$/.test(id)).map((id) => fs.rm(join(this.dir, 'attachments', `${id}.json`), { force: true })));
+    await Promise.all(ids.filter((id) => CHAT_ID.test(id)).map((id) => fs.rm(join(this.dir, 'attachments', `${id}.json`), { force: true })));
   }
+}
 
-  save(chats: Chat[], activeChatId?: string): Promise<void> {
-    const data: HistoryFile = { version: 1, activeChatId, chats };
-    const text = JSON.stringify(data);
-    this.writing = this.writing.catch(() => undefined).then(async () => {
-      await fs.mkdir(this.dir, { recursive: true });
-      await writeAtomic(this.file, text);
-    });
-    return this.writing;
+/** Chat ids are validated (`[\w.:-]+`), but '.', '..' and ':' are no file names: those ids are hex-encoded. */
+function fileStem(id: string): string {
+  return /^[\w-]+$/.test(id) && !id.startsWith('h-') ? id : `h-${Buffer.from(id).toString('hex')}`;
+}
+
+async function readIfThere(file: string): Promise<string | undefined> {
+  try {
+    return await fs.readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
   }
+}
+
+function parseWith<S extends v.GenericSchema>(schema: S, raw: string): v.InferOutput<S> | undefined {
+  try {
+    const parsed = v.safeParse(schema, JSON.parse(raw));
+    return parsed.success ? parsed.output : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function moveAside(file: string): Promise<string> {
+  const aside = `${file}.corrupt-${Date.now()}`;
+  await fs.rename(file, aside);
+  return aside;
 }
 
 async function writeAtomic(file: string, text: string): Promise<void> {
@@ -95,3 +263,4 @@ function markInterrupted(chat: Chat): Chat {
   };
   return { ...chat, messages: chat.messages.map((m) => (m.status === 'streaming' ? { ...m, status: 'interrupted' as const, ...(m.text && { error }) } : m)) };
 }
+

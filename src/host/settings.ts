@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { PROVIDER_IDS, type ProviderId } from '../protocol';
 import { DEFAULT_ALLOWED_TYPES } from './attachments';
-import type { ServiceSettings } from './chatService';
+import type { ServiceSettings } from './serviceSettings';
 
 const num = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
 

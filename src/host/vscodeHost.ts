@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { ServiceHost } from './chatService';
+import type { ServiceHost } from './serviceHost';
 import type { EditorContext } from './prompts';
 import { readSettings } from './settings';
 

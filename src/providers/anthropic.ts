@@ -1,7 +1,7 @@
 import type { Anthropic as AnthropicClient } from '@anthropic-ai/sdk';
 import type { ChatConfig, FinishNote, FinishReason, Usage } from '../protocol';
 import { describeCapabilities } from './capabilities';
-import { ParleyError } from './errors';
+import { ParleyError, streamCutOff } from './errors';
 import { retryAwareFetch } from './fetch';
 import { parseToolArguments } from './toolArguments';
 import type { AdapterEvent, ListedModel, ProviderDefinition, ToolCallRecord, ToolSpec, Turn } from './types';
@@ -227,9 +227,7 @@ async function* readEvents(stream: AsyncIterable<AnthropicClient.RawMessageStrea
   }
   if (signal.aborted) return;
   if (!stopped || !finish) {
-    const error = new Error('The stream ended before the provider said it was finished.');
-    error.name = 'StreamCutOff';
-    throw error;
+    throw streamCutOff();
   }
   yield { type: 'finish', reason: finish, ...(note && { note }) };
 }

@@ -1,6 +1,7 @@
 // The OpenAI chat-completions wire shape, shared by the Groq, OpenAI and OpenAI-compatible adapters.
 import type { FinishReason, Usage } from '../protocol';
 import type { AdapterEvent, ToolSpec, Turn } from './types';
+import { streamCutOff } from './errors';
 
 type ContentPart = { type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string } };
 interface WireToolCall { id: string; type: 'function'; function: { name: string; arguments: string } }
@@ -147,9 +148,7 @@ export async function* readChunks(stream: AsyncIterable<ChunkLike>, signal: Abor
   }
   if (signal.aborted) return;
   if (!finish) {
-    const error = new Error('The stream ended before the provider said it was finished.');
-    error.name = 'StreamCutOff';
-    throw error;
+    throw streamCutOff();
   }
   // Some servers finish a step of tool calls with `stop`: calls made mean the step waits for their results.
   if (calls.any && finish === 'stop') finish = 'tool-calls';

@@ -1,9 +1,9 @@
 // OpenAI-compatible presets: the `openai` SDK pointed at another server, each preset its own provider with its
-// own base URL, key and controls. The wire format and the adapter are openai.ts's.
+// own base URL, key and controls. The wire format is chatCompletions.ts's, the adapter chatCompletionsAdapter.ts's.
 import type { Capabilities, ChatConfig, ControlName, ProviderId, Range } from '../protocol';
 import { describeCapabilities } from './capabilities';
 import { ParleyError } from './errors';
-import { createChatCompletionsAdapter, standardBody } from './openai';
+import { createChatCompletionsAdapter, standardBody } from './chatCompletionsAdapter';
 import type { ProviderDefinition } from './types';
 
 const SEED: Range = { min: -9_007_199_254_740_991, max: 9_007_199_254_740_991, step: 1 };

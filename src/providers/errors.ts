@@ -121,14 +121,34 @@ function header(err: ErrorLike, name: string): string | undefined {
   return (h as Record<string, string>)[name];
 }
 
-/** Seconds until the provider will take another request, from `retry-after` (seconds or HTTP date). */
-export function retryAfterSeconds(err: unknown): number | undefined {
-  const value = header(err as ErrorLike, 'retry-after');
+/** A wait as providers write it: seconds ("30", "1.5s", Gemini's retryDelay) or an HTTP date; never negative. */
+export function parseDuration(value: string | null | undefined): number | undefined {
   if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return seconds;
+  const seconds = Number(value.replace(/s$/, ''));
+  if (Number.isFinite(seconds)) return Math.max(0, seconds);
   const date = Date.parse(value);
-  return Number.isFinite(date) ? Math.max(0, Math.round((date - Date.now()) / 1000)) : undefined;
+  return Number.isFinite(date) ? Math.max(0, (date - Date.now()) / 1000) : undefined;
+}
+
+/** Seconds a failed response asks to wait, from `retry-after-ms` or else `retry-after`: the one parser of these headers. */
+export function retryAfterFromHeaders(get: (name: string) => string | null | undefined): number | undefined {
+  const ms = get('retry-after-ms');
+  if (ms && Number.isFinite(Number(ms))) return Math.max(0, Number(ms) / 1000);
+  return parseDuration(get('retry-after'));
+}
+
+/** Seconds until the provider will take another request, from an SDK error's headers. */
+export function retryAfterSeconds(err: unknown): number | undefined {
+  return retryAfterFromHeaders((name) => header(err as ErrorLike, name));
+}
+
+/** The stream closed before the provider said the reply was finished: the text so far is kept as cut off. */
+export function streamCutOff(): Error {
+  return Object.assign(new Error('The stream ended before the provider said it was finished.'), { name: 'StreamCutOff' });
+}
+
+export function isStreamCutOff(err: unknown): boolean {
+  return (err as Error)?.name === 'StreamCutOff';
 }
 
 /**

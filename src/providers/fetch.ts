@@ -1,3 +1,4 @@
+import { retryAfterFromHeaders } from './errors';
 /** Longest `retry-after` the SDKs may wait out silently; past it the user is told when to try again. */
 export const MAX_SILENT_RETRY_WAIT_SECONDS = 20;
 
@@ -11,7 +12,7 @@ export function retryAwareFetch(onRetryWait: ((seconds: number, status: number) 
   return async (input, init) => {
     const response = await base(input, init);
     if (response.status !== 429 && response.status < 500) return response;
-    const wait = parseRetryAfter(response.headers);
+    const wait = retryAfterFromHeaders((name) => response.headers.get(name));
     if ((wait !== undefined && wait > MAX_SILENT_RETRY_WAIT_SECONDS) || (response.status === 429 && (await outOfQuota(response)))) {
       const headers = new Headers(response.headers);
       headers.set('x-should-retry', 'false');
@@ -35,13 +36,3 @@ async function outOfQuota(response: Response): Promise<boolean> {
   }
 }
 
-function parseRetryAfter(headers: Headers): number | undefined {
-  const ms = Number(headers.get('retry-after-ms'));
-  if (headers.has('retry-after-ms') && Number.isFinite(ms)) return ms / 1000;
-  const value = headers.get('retry-after');
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return seconds;
-  const date = Date.parse(value);
-  return Number.isFinite(date) ? Math.max(0, (date - Date.now()) / 1000) : undefined;
-}

@@ -5,6 +5,7 @@ import { MAX_SILENT_RETRY_WAIT_SECONDS } from './fetch';
 import { configuredSchema } from './jsonSchema';
 import { parseToolArguments } from './toolArguments';
 import type { AdapterEvent, AdapterOptions, ListedModel, ProviderDefinition, ToolSpec, Turn } from './types';
+import { parseDuration, retryAfterFromHeaders, streamCutOff } from './errors';
 
 const NO_EFFORT = 'Gemini 2.5 takes a thinking budget; only Gemini 3 takes a thinking level (reasoning effort).';
 const NO_THINKING = 'Only thinking models (Gemini 2.5, Gemini 3) take a thinking budget.';
@@ -162,9 +163,7 @@ async function* readResponses(stream: AsyncIterable<GenerateContentResponse>): A
   // Gemini says STOP after function calls too: the reply goes on once their results are sent.
   if (called && finish === 'stop') finish = 'tool-calls';
   if (!finish) {
-    const error = new Error('The stream ended before the provider said it was finished.');
-    error.name = 'StreamCutOff';
-    throw error;
+    throw streamCutOff();
   }
   yield { type: 'finish', reason: finish, ...(note && { note }) };
 }
@@ -182,19 +181,10 @@ const RETRYABLE = new Set([408, 429, 500, 502, 503, 504]);
 
 interface StartState { retryAfterSeconds?: number }
 
-function parseDuration(value: string | null | undefined): number | undefined {
-  if (!value) return undefined;
-  const seconds = Number(value.replace(/s$/, ''));
-  if (Number.isFinite(seconds)) return Math.max(0, seconds);
-  const date = Date.parse(value);
-  return Number.isFinite(date) ? Math.max(0, (date - Date.now()) / 1000) : undefined;
-}
 
 /** The wait a failed response asks for: `retry-after-ms`, `retry-after`, or google.rpc.RetryInfo's `retryDelay` in the body. */
 async function requestedWait(response: Response): Promise<number | undefined> {
-  const ms = Number(response.headers.get('retry-after-ms'));
-  if (response.headers.has('retry-after-ms') && Number.isFinite(ms)) return ms / 1000;
-  const header = parseDuration(response.headers.get('retry-after'));
+  const header = retryAfterFromHeaders((name) => response.headers.get(name));
   if (header !== undefined) return header;
   if (!response.headers.get('content-type')?.includes('json')) return undefined;
   try {

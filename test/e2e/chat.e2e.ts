@@ -31,6 +31,23 @@ describe('e2e: chat in a real VS Code', function () {
   const replyText = () => lastReply().locator('.message-body').innerText();
   const replyStatus = () => lastReply().getAttribute('data-status');
 
+  /**
+   * Records, inside the panel, every distinct text of the last reply as the DOM changes: polling from outside
+   * misses intermediate states on a loaded machine, an observer in the page sees each rendered one.
+   */
+  async function recordReplyTexts(): Promise<() => Promise<string[]>> {
+    await panel.locator('body').evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { parleyReplyTexts: string[] }).parleyReplyTexts = seen;
+      new MutationObserver(() => {
+        const body = [...document.querySelectorAll('article.message.assistant')].at(-1)?.querySelector('.message-body') as HTMLElement | null | undefined;
+        const text = body?.innerText ?? '';
+        if (text && seen.at(-1) !== text) seen.push(text);
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
+    return () => panel.locator('body').evaluate(() => (window as unknown as { parleyReplyTexts: string[] }).parleyReplyTexts.slice());
+  }
+
   async function send(text: string) {
     const prompt = panel.locator('textarea#prompt');
     await prompt.fill(text);
@@ -57,8 +74,10 @@ describe('e2e: chat in a real VS Code', function () {
     await panel.locator('textarea#prompt').waitFor({ state: 'visible', timeout: 30_000 });
     assert.equal(await panel.locator('#demo-badge').isVisible(), true, 'the demo model is labelled');
     assert.match(await panel.locator('body').innerText(), /demo model/i);
+    const recorded = await recordReplyTexts();
     await send('Hello from the e2e test');
-    const states = await watch(replyText, (t) => /Set API Key/.test(t));
+    await watch(replyText, (t) => /Set API Key/.test(t));
+    const states = await recorded();
     assert.ok(states.length >= 3, `the demo reply should stream (saw ${states.length} states)`);
     assert.match(states.at(-1)!, /Hello from the e2e test/);
     await watch(replyStatus, (s) => s === 'done');
@@ -82,8 +101,10 @@ describe('e2e: chat in a real VS Code', function () {
   it('a Groq reply streams incrementally from the local server through groq-sdk', async function () {
     const words = Array.from({ length: 40 }, (_, i) => `word${i} `);
     groq.enqueue(chatStream(words, { delayMs: 40, usage: { prompt_tokens: 31, completion_tokens: 40 } }));
+    const recorded = await recordReplyTexts();
     await send('Stream forty words');
-    const states = await watch(replyText, (t) => t.includes('word39'));
+    await watch(replyText, (t) => t.includes('word39'));
+    const states = await recorded();
     const intermediate = states.filter((t) => t.includes('word0') && !t.includes('word39'));
     assert.ok(intermediate.length >= 2, `expected at least two intermediate states, saw ${intermediate.length}`);
     await vs.screenshot('groq-streaming-done');

@@ -73,8 +73,10 @@ describe('hardening: no data lost', function () {
         // The host that will die: once `dead`, nothing it does reaches the disk any more.
         let dead = false;
         const dyingStore = new HistoryStore(rig.history.path);
-        const save = dyingStore.save.bind(dyingStore);
-        dyingStore.save = (chats, activeChatId) => (dead ? Promise.resolve() : save(chats, activeChatId));
+        for (const method of ['saveChat', 'saveReply', 'saveIndex', 'deleteChat'] as const) {
+          const write = dyingStore[method].bind(dyingStore) as (...args: unknown[]) => Promise<void>;
+          (dyingStore as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => (dead ? Promise.resolve() : write(...args));
+        }
         const first = new ChatService(rig.host, rig.keys, dyingStore);
         rig.service = first;
         const client = await rig.client();
@@ -88,10 +90,11 @@ describe('hardening: no data lost', function () {
         const mark = client.messages.length;
         const streamed = () => client.messages.slice(mark).flatMap((m) => (m.type === 'stream' && m.event.type === 'text-delta' ? [m.event.text] : []));
         await first.handle(client, { type: 'send', chatId: client.chatId!, text: 'a long answer please' });
-        // Long enough for the service to have saved the partial reply (it saves at most once a second).
+        // Until the service has saved part of the reply (on its own, at most once a second) and 60 deltas streamed.
+        const replyFile = join(rig.history.path, 'chats', `${client.chatId}.reply.json`);
+        const savedText = () => (existsSync(replyFile) ? (JSON.parse(readFileSync(replyFile, 'utf8')) as { message: { text: string } }).message.text : '');
         const deadline = Date.now() + 20_000;
-        while (streamed().length < 60 && Date.now() < deadline) await sleep(20);
-        await sleep(1300);
+        while ((streamed().length < 60 || !savedText()) && Date.now() < deadline) await sleep(20);
         dead = true;
         const streamedBeforeDeath = streamed().join('');
 

@@ -58,6 +58,8 @@ class FuzzClient implements Client {
   notices: Array<{ level: string; text: string }> = [];
   posted = 0;
   invalid: string[] = [];
+  /** Posts checked against the schema, by type. */
+  checked = new Map<string, number>();
   constructor(private readonly seen: Set<string>, private readonly checkEvery: number, chatId?: string) {
     this.chatId = chatId;
   }
@@ -69,6 +71,7 @@ class FuzzClient implements Client {
     if (message.type !== 'state' || this.posted % this.checkEvery === 0) {
       const parsed = parseHostMessage(JSON.parse(JSON.stringify(message)));
       if (!parsed.ok) this.invalid.push(`${message.type}: ${parsed.error}`);
+      this.checked.set(message.type, (this.checked.get(message.type) ?? 0) + 1);
     }
   }
 }
@@ -320,6 +323,8 @@ describe('hardening: the host trusts nothing from the webview (seeded fuzz of Ch
     assert.equal(rejectionLines, rejections, 'one log line per rejected message');
     assert.deepEqual([...new Set(internalErrors)].slice(0, 10), [], 'unexpected internal errors');
     assert.deepEqual(invalidPosts.slice(0, 5), [], 'the host posted messages the webview would reject');
+    // The incremental messages were among those checked.
+    for (const type of ['replyStarted', 'chatList', 'stream']) assert.ok(main.some((c) => c.checked.get(type)), `no ${type} was posted and checked`);
     // Nothing polluted, nothing stuck, nothing opened or stored that should not be.
     assert.equal(Object.getOwnPropertyNames(Object.prototype).sort().join(), protoBefore);
     assert.equal(({} as Record<string, unknown>).polluted, undefined);

@@ -3,6 +3,7 @@ import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { foldIntoText, pastedImage, readWorkspaceFile, DEFAULT_ALLOWED_TYPES, type AttachmentPolicy } from '../../src/host/attachments';
+import { MAX_IMAGE_BYTES } from '../../src/protocol';
 import { ParleyError } from '../../src/providers/errors';
 import { tempDir } from './helpers';
 
@@ -82,6 +83,9 @@ describe('attachments (real files, workspace boundary, limits)', () => {
     assert.throws(() => pastedImage('x.svg', 'image/svg+xml', 'PHN2Zz4=', policy), /not an image Parley can send/);
     assert.throws(() => pastedImage('x.png', 'image/png', '<script>', policy), /not valid base64/);
     assert.throws(() => pastedImage('x.png', 'image/png', 'A'.repeat(4000), policy), /limit is 1\.0 KB/);
+    // A larger parley.attachments.maxBytes does not raise the limit the panel and the protocol share.
+    const tooBig = 'A'.repeat(Math.ceil(MAX_IMAGE_BYTES / 3) * 4 + 4);
+    assert.throws(() => pastedImage('x.png', 'image/png', tooBig, { ...policy, maxBytes: 100 * MAX_IMAGE_BYTES }), /limit is 20\.0 MB\.$/);
   });
 
   it('text attachments are folded into the message as fenced blocks headed by their path', () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ChatService, type ServiceSettings } from '../../src/host/chatService';
 import { HistoryStore } from '../../src/host/history';
@@ -50,6 +50,9 @@ describe('ChatService (host logic with real storage and a Groq-format server)', 
     return { service, keys };
   }
 
+  /** Where one chat is saved (see HistoryStore). */
+  const chatFile = (chatId: string) => join(dir.path, 'chats', `${chatId}.json`);
+
   async function ready(service: ChatService) {
     const client = new RecordingClient();
     service.connect(client);
@@ -71,6 +74,39 @@ describe('ChatService (host logic with real storage and a Groq-format server)', 
     assert.match(reply.text, /What is Parley\?/);
     assert.match(reply.text, /offline demo model/);
     assert.match(reply.text, /Parley: Set API Key/);
+  });
+
+  it('a reply start posts what changed (replyStarted) to the chat’s panels and the list (chatList) to the others, never the whole chat', async () => {
+    const { service } = makeService({ GROQ_API_KEY: 'gsk_env_key_1234567890' });
+    const client = await ready(service);
+    const chatId = client.state.chat.id;
+    const other = await ready(service);
+    await service.handle(other, { type: 'newChat' });
+    server.enqueue(chatStream(['first']));
+    await service.handle(client, { type: 'send', chatId, text: 'one' });
+    await service.idle(chatId);
+    const before = client.messages.length;
+    const otherBefore = other.messages.length;
+    server.enqueue(chatStream(['second']));
+    await service.handle(client, { type: 'send', chatId, text: 'two' });
+    const started = client.messages.slice(before).find((m) => m.type === 'replyStarted');
+    assert.ok(started?.type === 'replyStarted', 'replyStarted posted');
+    assert.equal(started.keep, 2);
+    assert.deepEqual(started.append.map((m) => [m.role, m.text, m.status]), [['user', 'two', undefined], ['assistant', '', 'streaming']]);
+    assert.equal(client.messages.slice(before).filter((m) => m.type === 'state').length, 0, 'no state before the stream');
+    const firstStream = client.messages.slice(before).find((m) => m.type === 'stream');
+    assert.ok(firstStream?.type === 'stream' && firstStream.requestId === started.requestId && firstStream.seq === 0);
+    assert.deepEqual(other.messages.slice(otherBefore).map((m) => m.type), ['chatList']);
+    await service.idle(chatId);
+    // Regenerate keeps the messages before the reply it replaces.
+    const mark = client.messages.length;
+    server.enqueue(chatStream(['again']));
+    await service.handle(client, { type: 'regenerate', chatId });
+    await service.idle(chatId);
+    const regenerated = client.messages.slice(mark).find((m) => m.type === 'replyStarted');
+    assert.ok(regenerated?.type === 'replyStarted');
+    assert.equal(regenerated.keep, 3);
+    assert.equal(client.state.chat.messages.length, 4);
   });
 
   it('with GROQ_API_KEY in the environment a new chat uses Groq and streams with increasing sequence numbers', async () => {
@@ -147,7 +183,9 @@ describe('ChatService (host logic with real storage and a Groq-format server)', 
     assert.equal(error.action, 'set-key');
     assert.equal(JSON.stringify(client.messages).includes(key), false, 'key posted to the webview');
     assert.equal(logs.join('\n').includes(key), false, 'key in the log');
-    assert.equal(readFileSync(join(dir.path, 'chats.json'), 'utf8').includes(key), false, 'key in history');
+    for (const file of readdirSync(dir.path, { recursive: true, withFileTypes: true }).filter((f) => f.isFile())) {
+      assert.equal(readFileSync(join(file.parentPath, file.name), 'utf8').includes(key), false, `key in history file ${file.name}`);
+    }
   });
 
   it('a stream that stalls past the timeout ends with a timeout error and keeps the partial text', async () => {
@@ -230,9 +268,9 @@ describe('ChatService (host logic with real storage and a Groq-format server)', 
     const chatId = client.state.chat.id;
     await first.service.handle(client, { type: 'send', chatId, text: 'Remember me' });
     await first.service.idle(chatId);
-    const file = join(dir.path, 'chats.json');
+    const file = chatFile(chatId);
     const saved = JSON.parse(readFileSync(file, 'utf8'));
-    saved.chats[0].messages.at(-1).status = 'streaming';
+    saved.messages.at(-1).status = 'streaming';
     writeFileSync(file, JSON.stringify(saved));
     const second = makeService();
     const restored = await ready(second.service);
@@ -243,12 +281,11 @@ describe('ChatService (host logic with real storage and a Groq-format server)', 
 
   it('a reply is on disk, finished, by the time the panel is told it finished (the stream may close later)', async () => {
     const { service } = makeService({ GROQ_API_KEY: 'gsk_env_key_1234567890' });
-    const file = join(dir.path, 'chats.json');
     const savedAtFinish: { text: string; status?: string }[] = [];
     const client = new (class extends RecordingClient {
       override post(message: Parameters<RecordingClient['post']>[0]) {
         super.post(message);
-        if (message.type === 'stream' && message.event.type === 'finish') savedAtFinish.push(JSON.parse(readFileSync(file, 'utf8')).chats[0].messages.at(-1));
+        if (message.type === 'stream' && message.event.type === 'finish') savedAtFinish.push(JSON.parse(readFileSync(chatFile(message.chatId), 'utf8')).messages.at(-1));
       }
     })();
     service.connect(client);
@@ -271,7 +308,7 @@ describe('ChatService (host logic with real storage and a Groq-format server)', 
     await service.handle(client, { type: 'send', chatId, text: 'Long please' });
     while (client.events().filter((e) => e.type === 'text-delta').length < 5) await new Promise((r) => setTimeout(r, 2));
     await service.shutdown();
-    const saved = JSON.parse(readFileSync(join(dir.path, 'chats.json'), 'utf8')).chats[0].messages.at(-1);
+    const saved = JSON.parse(readFileSync(chatFile(chatId), 'utf8')).messages.at(-1);
     assert.equal(saved.status, 'stopped');
     assert.ok(saved.text.startsWith('w0 w1 w2 w3 w4'), saved.text.slice(0, 40));
   });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { parseHostMessage, parseWebviewMessage } from '../../src/protocol';
+import { MAX_IMAGE_BYTES, parseHostMessage, parseWebviewMessage } from '../../src/protocol';
+import { retryAfterFromHeaders } from '../../src/providers/errors';
 
 describe('protocol', () => {
   it('accepts every well-formed webview message', () => {
@@ -14,6 +15,24 @@ describe('protocol', () => {
       { type: 'openLink', url: 'https://example.com' },
     ];
     for (const message of good) assert.equal(parseWebviewMessage(message).ok, true, JSON.stringify(message));
+  });
+
+  it('takes a pasted image up to MAX_IMAGE_BYTES, not more', () => {
+    const image = (chars: number) => ({ type: 'attachImage', chatId: 'c1', name: 'x.png', mimeType: 'image/png', base64: 'A'.repeat(chars) });
+    assert.equal(parseWebviewMessage(image(Math.ceil(MAX_IMAGE_BYTES / 3) * 4)).ok, true);
+    assert.equal(parseWebviewMessage(image(Math.ceil(MAX_IMAGE_BYTES / 3) * 4 + 4)).ok, false);
+  });
+
+  it('one parser for retry-after-ms, retry-after seconds, durations and HTTP dates, never negative', () => {
+    const from = (headers: Record<string, string>) => retryAfterFromHeaders((name) => headers[name]);
+    assert.equal(from({ 'retry-after-ms': '1500', 'retry-after': '9' }), 1.5);
+    assert.equal(from({ 'retry-after': '30' }), 30);
+    assert.equal(from({ 'retry-after': '2.5s' }), 2.5);
+    assert.equal(from({ 'retry-after': '-4' }), 0);
+    const inAMinute = from({ 'retry-after': new Date(Date.now() + 60_000).toUTCString() })!;
+    assert.ok(inAMinute > 55 && inAMinute <= 60, String(inAMinute));
+    assert.equal(from({ 'retry-after': 'soon' }), undefined);
+    assert.equal(from({}), undefined);
   });
 
   it('rejects malformed webview messages with a reason', () => {

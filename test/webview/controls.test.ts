@@ -103,6 +103,8 @@ describe('webview: configuration controls', function () {
     await panel.clearPosted();
     await field('temperature').fill('');
     await field('temperature').pressSequentially('0.95', { delay: 40 });
+    // Wait for the post itself, then a little longer to see no second one follows.
+    await panel.waitForPosted('setConfig', () => true, 10_000);
     await panel.page.waitForTimeout(700);
     assert.deepEqual(await panel.posted('setConfig'), [{ type: 'setConfig', chatId: 'chat-1', patch: { temperature: 0.95 } }]);
 
