@@ -92,12 +92,12 @@ describe('e2e: attachments, prompts, reload, export', function () {
     assert.equal(groq.last.body.messages.at(-1).content, 'Summarize streaming in VS Code in three bullet points');
   });
 
-  it('the chat survives a reload of the window', async function () {
+  it('the chat comes back after a reload of the window, with its history, without any command', async function () {
     const texts = async () => (await panel.locator('article.message .message-body').allInnerTexts()).map((t) => t.trim());
     const before = await texts();
     assert.ok(before.length >= 4);
     await vs.reload();
-    await vs.runCommand('Parley: Start Chat');
+    // No Parley command: the restored tab activates Parley (onWebviewPanel) and its serializer reconnects it.
     panel = vs.webview();
     await panel.locator('textarea#prompt').waitFor({ timeout: 30_000 });
     await until(texts, (t) => t.length === before.length);
