@@ -52,6 +52,11 @@ function cut(text: string, what: string): string {
   return `${text.slice(0, MAX_OUTPUT_CHARS)}\n[… ${what} cut at ${MAX_OUTPUT_CHARS.toLocaleString('en-US')} characters of ${text.length.toLocaleString('en-US')}]`;
 }
 
+/** A glob relative to the workspace; one without a slash matches file names anywhere. No glob: every file. */
+function globMatcher(glob: string | undefined): (path: string) => boolean {
+  return glob ? picomatch(glob, { dot: true, basename: !glob.includes('/') }) : () => true;
+}
+
 function isBinary(bytes: Buffer): boolean {
   return bytes.subarray(0, 8192).includes(0);
 }
@@ -92,7 +97,7 @@ const listFiles: WorkspaceTool<typeof listArgs> = {
   description: 'List the workspace files (without .gitignored and files.exclude paths), optionally only those matching a glob such as src/**/*.ts.',
   args: listArgs,
   async run(args, ctx) {
-    const matches = args.glob ? picomatch(args.glob, { dot: true, basename: !args.glob.includes('/') }) : () => true;
+    const matches = globMatcher(args.glob);
     const max = args.maxResults ?? 500;
     const found: string[] = [];
     let more = 0;
@@ -125,7 +130,7 @@ const searchText: WorkspaceTool<typeof searchArgs> = {
     } catch (err) {
       return { text: `The regular expression is not valid: ${(err as Error).message}`, isError: true };
     }
-    const wanted = args.glob ? picomatch(args.glob, { dot: true, basename: !args.glob.includes('/') }) : () => true;
+    const wanted = globMatcher(args.glob);
     const max = args.maxResults ?? 200;
     const hits: string[] = [];
     let files = 0;
