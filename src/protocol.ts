@@ -16,6 +16,11 @@ const MAX_ID = 128;
 const id = v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_ID), v.regex(/^[\w.:-]+$/));
 const finiteNumber = v.pipe(v.number(), v.finite());
 const optionalNumber = v.optional(v.nullable(finiteNumber));
+const count = v.pipe(v.number(), v.integer(), v.minValue(0));
+/** Tool names as the providers allow them (OpenAI's rule is the strictest: letters, digits, `_` and `-`, 64 at most). */
+const toolName = v.pipe(v.string(), v.minLength(1), v.maxLength(128), v.regex(/^[\w.:-]+$/));
+/** Call ids come from the provider (`call_…`, `toolu_…`) or from the adapter; kept as opaque text. */
+const toolCallId = v.pipe(v.string(), v.minLength(1), v.maxLength(256));
 
 /** `default`: the provider's own default level (Groq's Qwen 3 knows only `none` and `default`). */
 export const REASONING_EFFORTS = ['none', 'minimal', 'low', 'medium', 'high', 'default'] as const;
@@ -48,6 +53,8 @@ export const ChatConfigSchema = v.object({
   serviceTier: v.optional(v.nullable(v.picklist(SERVICE_TIERS))),
   /** A JSON schema the reply must follow (structured output); empty: none. Checked before it is sent. */
   jsonSchema: v.optional(v.pipe(v.string(), v.maxLength(100_000))),
+  /** Tools the user turned off for this chat (the tool picker); every other offered tool is on. */
+  disabledTools: v.optional(v.pipe(v.array(toolName), v.maxLength(500))),
 });
 export type ChatConfig = v.InferOutput<typeof ChatConfigSchema>;
 export const ChatConfigPatchSchema = v.partial(ChatConfigSchema);
@@ -92,6 +99,25 @@ export type Citation = v.InferOutput<typeof CitationSchema>;
 const FinishNoteSchema = v.object({ text: v.pipe(v.string(), v.maxLength(2000)), action: v.optional(v.picklist(ERROR_ACTIONS)) });
 export type FinishNote = v.InferOutput<typeof FinishNoteSchema>;
 
+/**
+ * `streaming`: the model is still writing the arguments; `approval`: waiting for the user's Allow or Deny;
+ * `cancelled`: Stop ended it, or the reply ended before it could run.
+ */
+export const TOOL_STATUSES = ['streaming', 'approval', 'running', 'done', 'failed', 'denied', 'cancelled'] as const;
+export type ToolStatus = (typeof TOOL_STATUSES)[number];
+
+/** What changes on a call once it has started. */
+export const ToolCallUpdateSchema = v.object({
+  status: v.picklist(TOOL_STATUSES),
+  /** What the model was given back (the tool's output, or why it did not run). */
+  result: v.optional(v.pipe(v.string(), v.maxLength(MAX_TEXT))),
+  isError: v.optional(v.boolean()),
+  /** What the call read or found, for the card ("hello.ts, 12 lines"). */
+  summary: v.optional(v.pipe(v.string(), v.maxLength(1000))),
+  durationMs: v.optional(finiteNumber),
+});
+export type ToolCallUpdate = v.InferOutput<typeof ToolCallUpdateSchema>;
+
 export const StreamEventSchema = v.variant('type', [
   v.object({ type: v.literal('start'), messageId: id, provider: v.picklist(PROVIDER_IDS), model: v.string() }),
   v.object({ type: v.literal('text-delta'), text: v.string() }),
@@ -106,6 +132,11 @@ export const StreamEventSchema = v.variant('type', [
     message: v.string(),
     action: v.optional(v.picklist(ERROR_ACTIONS)),
   }),
+  // A tool call inside the reply: its start (the card appears at `textOffset` of the reply's text), its arguments'
+  // JSON text in pieces as the model writes it, then its updates (status, and once finished its result).
+  v.object({ type: v.literal('tool-call'), id: toolCallId, name: toolName, step: v.pipe(count, v.minValue(1)), textOffset: count }),
+  v.object({ type: v.literal('tool-args'), id: toolCallId, text: v.string() }),
+  v.object({ type: v.literal('tool-update'), id: toolCallId, update: ToolCallUpdateSchema }),
 ]);
 export type StreamEvent = v.InferOutput<typeof StreamEventSchema>;
 
@@ -121,6 +152,32 @@ export const AttachmentInfoSchema = v.object({
   size: finiteNumber,
 });
 export type AttachmentInfo = v.InferOutput<typeof AttachmentInfoSchema>;
+
+/** A tool call as part of a reply: shown as a card at `textOffset`, saved, and replayed to any provider. */
+export const ToolCallSchema = v.object({
+  id: toolCallId,
+  name: toolName,
+  /** The arguments' JSON text as the model wrote it. */
+  arguments: v.pipe(v.string(), v.maxLength(MAX_TEXT)),
+  /** Which model call of the reply made it (1 = the first); the calls of one step ran together. */
+  step: v.pipe(count, v.minValue(1)),
+  /** Where in the reply's text the step that made it ended: its card sits there, and replay splits the text there. */
+  textOffset: count,
+  ...ToolCallUpdateSchema.entries,
+  /** Gemini's thought signature, sent back with the call. */
+  signature: v.optional(v.pipe(v.string(), v.maxLength(100_000))),
+});
+export type ToolCall = v.InferOutput<typeof ToolCallSchema>;
+
+/** A tool the panel offers in its picker. */
+export const ToolInfoSchema = v.object({
+  name: toolName,
+  description: v.pipe(v.string(), v.maxLength(2000)),
+  /** Reads only: runs without asking unless `parley.tools.approval` is `always`. */
+  readOnly: v.boolean(),
+  source: v.picklist(['workspace', 'vscode', 'mcp']),
+});
+export type ToolInfo = v.InferOutput<typeof ToolInfoSchema>;
 
 export const MessageSchema = v.object({
   id,
@@ -138,6 +195,8 @@ export const MessageSchema = v.object({
   attachments: v.optional(v.array(AttachmentInfoSchema)),
   /** US dollars, from the usage and the catalog's prices; `null`: the price of this model is not known. */
   cost: v.optional(v.nullable(finiteNumber)),
+  /** The tools the reply called, in order. */
+  toolCalls: v.optional(v.pipe(v.array(ToolCallSchema), v.maxLength(1000))),
   createdAt: finiteNumber,
 });
 export type ChatMessage = v.InferOutput<typeof MessageSchema>;
@@ -149,6 +208,8 @@ export const ChatSchema = v.object({
   config: ChatConfigSchema,
   /** The chat is on the demo model only because this provider had no key: it moves there once one is set. */
   fallbackFrom: v.optional(v.picklist(PROVIDER_IDS)),
+  /** Tools the user allowed "for this chat": they run without asking again in it. */
+  allowedTools: v.optional(v.pipe(v.array(toolName), v.maxLength(500))),
   createdAt: finiteNumber,
   updatedAt: finiteNumber,
 });
@@ -232,6 +293,8 @@ export const WebviewMessageSchema = v.variant('type', [
   v.object({ type: v.literal('continue'), chatId }),
   v.object({ type: v.literal('deleteMessage'), chatId, messageId: id }),
   v.object({ type: v.literal('setConfig'), chatId, patch: ChatConfigPatchSchema }),
+  /** The user's answer to a tool call waiting for approval in the card. */
+  v.object({ type: v.literal('approveTool'), chatId, callId: toolCallId, decision: v.picklist(['once', 'chat', 'deny']) }),
   // chats
   v.object({ type: v.literal('newChat') }),
   v.object({ type: v.literal('switchChat'), chatId }),
@@ -277,6 +340,8 @@ export const HostMessageSchema = v.variant('type', [
     pendingAttachments: v.array(AttachmentInfoSchema),
     /** `parley.prompts` followed by the built-in prompts. */
     prompts: v.array(v.string()),
+    /** The tools the model may be offered (the chat's picker turns them on and off). */
+    tools: v.optional(v.array(ToolInfoSchema)),
     ui: v.object({ showControls: v.boolean() }),
     /** The chat's model is not in its provider's current list: say so before the user types, offer a switch. */
     modelGone: v.optional(v.object({ model: v.string(), provider: v.string(), suggestion: v.optional(v.string()), listedAt: finiteNumber })),
