@@ -1,0 +1,32 @@
+// The tools a reply may offer the model, from every source (the workspace today; VS Code's and MCP tools join
+// here), each with what the panel shows of it, what the providers are told, and how it runs.
+import type { ToolInfo } from '../protocol';
+import type { ToolSpec } from '../providers/types';
+import { runWorkspaceTool, workspaceToolSpecs, type ToolContext, type ToolOutput } from './workspaceTools';
+
+export interface OfferedTool {
+  info: ToolInfo;
+  spec: ToolSpec;
+  /** Runs the call with the arguments' JSON text the model wrote; failures come back as error outputs. */
+  run(argumentsJson: string, signal: AbortSignal): Promise<ToolOutput>;
+}
+
+export interface Toolbox {
+  tools(): OfferedTool[];
+}
+
+/** The read-only workspace tools, run against the workspace `context()` describes when each call runs. */
+export function workspaceToolbox(context: () => Omit<ToolContext, 'signal'> | undefined): Toolbox {
+  const specs = workspaceToolSpecs();
+  return {
+    tools: () =>
+      specs.map((spec) => ({
+        info: { name: spec.name, description: spec.description, readOnly: true, source: 'workspace' as const },
+        spec,
+        run: async (argumentsJson, signal) => {
+          const ctx = context() ?? { view: { roots: [], exclude: [] } };
+          return runWorkspaceTool(spec.name, argumentsJson, { ...ctx, signal });
+        },
+      })),
+  };
+}
