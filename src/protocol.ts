@@ -85,6 +85,11 @@ const UsageSchema = v.object({
   outputTokens: v.optional(finiteNumber),
   /** The reasoning part of outputTokens. */
   reasoningTokens: v.optional(finiteNumber),
+  /**
+   * A reply of several model calls (tool steps) sums the counts above; this is the last call's input plus output,
+   * what the conversation fills of the context window.
+   */
+  contextTokens: v.optional(finiteNumber),
 });
 export type Usage = v.InferOutput<typeof UsageSchema>;
 

@@ -55,6 +55,7 @@ export async function streamStep(ctx: StepContext, step: number, turns: Turn[], 
         // added across steps.
         stepUsage = { ...stepUsage, ...event.usage };
         reply.usage = addUsage(before, stepUsage);
+        if (step > 1 && stepUsage.inputTokens !== undefined) reply.usage.contextTokens = stepUsage.inputTokens + (stepUsage.outputTokens ?? 0);
         ctx.priceUsage(reply.usage);
         send({ type: 'usage', usage: reply.usage });
         continue;
@@ -108,8 +109,8 @@ export async function streamStep(ctx: StepContext, step: number, turns: Turn[], 
 }
 
 function addUsage(a: Usage, b: Usage): Usage {
-  const out: Usage = { ...a };
-  for (const key of Object.keys(b) as Array<keyof Usage>) out[key] = (a[key] ?? 0) + (b[key] ?? 0);
+  const { contextTokens: _previous, ...out }: Usage = { ...a };
+  for (const key of Object.keys(b) as Array<keyof Usage>) if (key !== 'contextTokens') out[key] = (a[key] ?? 0) + (b[key] ?? 0);
   return out;
 }
 
