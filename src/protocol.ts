@@ -53,8 +53,10 @@ export const ChatConfigSchema = v.object({
   serviceTier: v.optional(v.nullable(v.picklist(SERVICE_TIERS))),
   /** A JSON schema the reply must follow (structured output); empty: none. Checked before it is sent. */
   jsonSchema: v.optional(v.pipe(v.string(), v.maxLength(100_000))),
-  /** Tools the user turned off for this chat (the tool picker); every other offered tool is on. */
+  /** Tools the user turned off for this chat (the tool picker). */
   disabledTools: v.optional(v.pipe(v.array(toolName), v.maxLength(500))),
+  /** Tools that are off until turned on (`ToolInfo.defaultOn` false) which the user turned on for this chat. */
+  enabledTools: v.optional(v.pipe(v.array(toolName), v.maxLength(500))),
 });
 export type ChatConfig = v.InferOutput<typeof ChatConfigSchema>;
 export const ChatConfigPatchSchema = v.partial(ChatConfigSchema);
@@ -181,7 +183,14 @@ export const ToolInfoSchema = v.object({
   /** Reads only: runs without asking unless `parley.tools.approval` is `always`. */
   readOnly: v.boolean(),
   source: v.picklist(['workspace', 'vscode', 'mcp']),
+  /** On in a chat unless turned off (else off until turned on: tools of other extensions that may change things). */
+  defaultOn: v.optional(v.boolean()),
 });
+/** Whether a chat offers a tool: its picker's choice, else the tool's default. */
+export function toolIsOn(tool: ToolInfo, config: Pick<ChatConfig, 'disabledTools' | 'enabledTools'>): boolean {
+  if (config.disabledTools?.includes(tool.name)) return false;
+  return tool.defaultOn !== false || (config.enabledTools?.includes(tool.name) ?? false);
+}
 export type ToolInfo = v.InferOutput<typeof ToolInfoSchema>;
 
 export const MessageSchema = v.object({

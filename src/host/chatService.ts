@@ -11,7 +11,7 @@ import { PanelState } from './panelState';
 import { ReplyRunner } from './replyRunner';
 import { Router } from './router';
 import { ToolRunner } from './toolRunner';
-import { workspaceToolbox } from '../tools/toolbox';
+import { combineToolboxes, workspaceToolbox } from '../tools/toolbox';
 import type { Client, ServiceHost } from './serviceHost';
 
 export type { MessageListener } from './chatStore';
@@ -38,7 +38,7 @@ export class ChatService {
     this.store = new ChatStore(history, (line) => host.log(line));
     // The parts below reach each other through these arrows, so that construction order does not matter.
     const refresh = new ModelRefresh(host, keys, this.models, () => this.panels.broadcast());
-    const toolbox = host.toolContext ? workspaceToolbox(() => host.toolContext?.()) : undefined;
+    const toolbox = combineToolboxes(host.toolContext && workspaceToolbox(() => host.toolContext?.()), host.vscodeTools);
     this.tools = new ToolRunner(() => host.settings());
     this.panels = new PanelState(host, keys, this.store, this.models, refresh, (chatId) => this.runner.requestId(chatId), toolbox);
     this.runner = new ReplyRunner(

@@ -1,4 +1,4 @@
-import type { Chat, ChatMessage, ProviderId } from '../protocol';
+import { toolIsOn, type Chat, type ChatMessage, type ProviderId } from '../protocol';
 import { applyCapabilities } from '../providers/capabilities';
 import { costOf } from '../providers/catalog';
 import { classifyError, isStreamCutOff, redactKeys, streamCutOff } from '../providers/errors';
@@ -142,10 +142,9 @@ export async function runReply(deps: ReplyLoopDeps, chat: Chat, reply: ChatMessa
   }
 }
 
-/** The tools this chat has on, by name. */
+/** The tools this chat has on. */
 function offeredTools(toolbox: Toolbox | undefined, chat: Chat): OfferedTool[] {
-  const off = new Set(chat.config.disabledTools ?? []);
-  return (toolbox?.tools() ?? []).filter((t) => !off.has(t.spec.name));
+  return (toolbox?.tools() ?? []).filter((t) => toolIsOn(t.info, chat.config));
 }
 
 /** Calls the reply ended in the middle of (still streaming their arguments, or never run) are cancelled. */

@@ -15,13 +15,25 @@ export interface Toolbox {
   tools(): OfferedTool[];
 }
 
+/** Several sources as one: a later tool whose name an earlier one took is left out (names must be unique). */
+export function combineToolboxes(...boxes: Array<Toolbox | undefined>): Toolbox | undefined {
+  const present = boxes.filter((b): b is Toolbox => !!b);
+  if (present.length <= 1) return present[0];
+  return {
+    tools: () => {
+      const seen = new Set<string>();
+      return present.flatMap((b) => b.tools()).filter((t) => !seen.has(t.spec.name) && !!seen.add(t.spec.name));
+    },
+  };
+}
+
 /** The read-only workspace tools, run against the workspace `context()` describes when each call runs. */
 export function workspaceToolbox(context: () => Omit<ToolContext, 'signal'> | undefined): Toolbox {
   const specs = workspaceToolSpecs();
   return {
     tools: () =>
       specs.map((spec) => ({
-        info: { name: spec.name, description: spec.description, readOnly: true, source: 'workspace' as const },
+        info: { name: spec.name, description: spec.description, readOnly: true, source: 'workspace' as const, defaultOn: true },
         spec,
         run: async (argumentsJson, signal) => {
           const ctx = context() ?? { view: { roots: [], exclude: [] } };
