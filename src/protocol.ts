@@ -324,6 +324,8 @@ export const WebviewMessageSchema = v.variant('type', [
   v.object({ type: v.literal('setConfig'), chatId, patch: ChatConfigPatchSchema }),
   /** The user's answer to a tool call waiting for approval in the card. */
   v.object({ type: v.literal('approveTool'), chatId, callId: toolCallId, decision: v.picklist(['once', 'chat', 'deny']) }),
+  /** Show again what a call waiting for approval would do (an edit's diff). */
+  v.object({ type: v.literal('reviewTool'), chatId, callId: toolCallId }),
   // chats
   v.object({ type: v.literal('newChat') }),
   v.object({ type: v.literal('switchChat'), chatId }),
