@@ -30,6 +30,8 @@ export interface EditPort {
   apply(proposal: EditProposal, callId: string): Promise<string | undefined>;
   /** The call ended without an accept: close its review. */
   discard(callId: string): void;
+  /** Accept or Reject pressed where the review is shown (VS Code's diff editor), for the call to act on. */
+  onDecision?(listener: (callId: string, accept: boolean) => void): void;
 }
 
 const MAX_FILE_BYTES = 2 * 1024 * 1024;
