@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { ParleyError } from '../providers/errors';
-import { proposeEdit, type EditPort, type EditProposal } from '../tools/edits';
+import { proposeEdit, readTarget, type EditPort, type EditProposal } from '../tools/edits';
 import type { WorkspaceView } from '../tools/workspaceFiles';
 
 const SCHEME = 'parley-proposed';
@@ -75,14 +75,18 @@ export class EditReviews implements EditPort {
   async applyCode(code: string, path?: string): Promise<void> {
     const view = this.view();
     let proposal: EditProposal;
-    if (path) proposal = await proposeEdit({ path, content: code }, view);
-    else {
+    // A code block loses its last newline in markdown: a whole file keeps the one it ends with.
+    const whole = (current: string | undefined) => (current?.endsWith('\n') && !code.endsWith('\n') ? `${code}\n` : code);
+    if (path) {
+      const { before } = await readTarget(path, view, true);
+      proposal = await proposeEdit({ path, content: whole(before) }, view);
+    } else {
       const editor = vscode.window.activeTextEditor ?? vscode.window.visibleTextEditors.find((e) => e.document.uri.scheme === 'file');
       if (!editor || editor.document.uri.scheme !== 'file') throw new ParleyError('bad-request', 'Open the file the code is for (or select the lines it replaces), then Apply again.');
       const doc = editor.document;
       const selected = !editor.selection.isEmpty;
       const before = doc.getText();
-      const after = selected ? before.slice(0, doc.offsetAt(editor.selection.start)) + code + before.slice(doc.offsetAt(editor.selection.end)) : code;
+      const after = selected ? before.slice(0, doc.offsetAt(editor.selection.start)) + code + before.slice(doc.offsetAt(editor.selection.end)) : whole(before);
       const relative = vscode.workspace.asRelativePath(doc.uri, view.roots.length > 1);
       proposal = await proposeEdit({ path: relative, content: after }, view);
       if (proposal.before !== before) throw new ParleyError('bad-request', `${relative} has unsaved changes; save it, then Apply again.`);
