@@ -39,7 +39,14 @@ export class ToolPicker {
     this.el = h(
       'section',
       { class: 'tool-picker', 'aria-labelledby': 'tool-picker-title' },
-      h('div', { class: 'tool-picker-head' }, h('label', { class: 'checkbox-label tool-all' }, this.all, h('span', { id: 'tool-picker-title', class: 'tool-picker-title' }, 'Tools')), this.count),
+      h(
+        'div',
+        { class: 'tool-picker-head' },
+        h('span', { id: 'tool-picker-title', class: 'tool-picker-title' }, 'Tools'),
+        this.count,
+        h('span', { class: 'spacer' }),
+        h('label', { class: 'checkbox-label tool-all' }, this.all, 'All'),
+      ),
       this.reason,
       this.list,
     );

@@ -132,6 +132,7 @@ describe('webview: tool calls', function () {
     await streaming();
     await panel.deliver(...streamOf('r1', [start, text(BEFORE), call('call_1', 'write_file'), args('call_1', '{"path":"a.txt","text":"hi"}'), update('call_1', { status: 'approval' })]));
     assert.equal(await card().locator('.tool-status-text').textContent(), 'Waiting for your approval');
+    await panel.screenshot('tool-approval');
     await panel.page.locator('#announcer').filter({ hasText: 'Parley wants to run write_file: waiting for your approval' }).waitFor();
     const buttons = card().locator('.tool-approval button');
     assert.deepEqual(await buttons.allTextContents(), ['Allow once', 'Allow for this chat', 'Deny']);
@@ -182,6 +183,8 @@ describe('webview: tool calls', function () {
     assert.equal(await picker.locator('.tool-count').textContent(), '· 2 of 3 on');
     assert.equal(await picker.getByRole('checkbox', { name: 'write_file' }).isChecked(), false);
     assert.equal(await picker.locator('.tool-hint').first().textContent(), 'Read a file of the workspace');
+    await picker.scrollIntoViewIfNeeded();
+    await panel.screenshot('tool-picker');
     await picker.getByRole('checkbox', { name: 'list_files' }).click();
     assert.deepEqual(await panel.waitForPosted('setConfig'), { type: 'setConfig', chatId: 'chat-1', patch: { disabledTools: ['list_files', 'write_file'] } });
     assert.equal(await picker.locator('.tool-count').textContent(), '· 1 of 3 on');
