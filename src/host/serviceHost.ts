@@ -2,6 +2,9 @@ import type { HostMessage, ProviderId } from '../protocol';
 import type { CatalogStore, ModelListStore } from './modelDirectory';
 import type { EditorContext } from './prompts';
 import type { ServiceSettings } from './serviceSettings';
+import type { WorkspaceView } from '../tools/workspaceFiles';
+import type { EditorPort } from '../tools/workspaceTools';
+import type { Toolbox } from '../tools/toolbox';
 
 /** What the service needs from VS Code, injected so it runs with real parts and no `vscode` in unit tests. */
 export interface ServiceHost {
@@ -20,6 +23,10 @@ export interface ServiceHost {
   modelLists?: ModelListStore;
   /** Where the last fetched models.dev catalog is kept. */
   modelCatalog?: CatalogStore;
+  /** The workspace and editor as the model's tools see them; without it no tools are offered. */
+  toolContext?(): { view: WorkspaceView; editor?: EditorPort };
+  /** Tools from outside Parley: VS Code's language-model tools (other extensions', MCP servers'). */
+  vscodeTools?: Toolbox;
 }
 
 /** One connected webview (editor panel or sidebar view). */
