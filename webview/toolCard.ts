@@ -19,6 +19,7 @@ export class ToolCard {
   private readonly statusIcon: HTMLElement;
   private readonly statusText: HTMLElement;
   private readonly duration: HTMLElement;
+  private readonly byProvider: HTMLElement;
   private readonly args: HTMLDetailsElement;
   private readonly argsText: HTMLElement;
   private readonly result: HTMLDetailsElement;
@@ -33,12 +34,14 @@ export class ToolCard {
     this.statusIcon = h('span', { class: 'tool-status-icon', 'aria-hidden': 'true' });
     this.statusText = h('span', { class: 'tool-status-text' });
     this.duration = h('span', { class: 'tool-duration' });
+    this.byProvider = h('span', { class: 'tool-by', title: 'The provider ran this tool on its servers; Parley did not run it' }, 'run by the provider');
     const head = h(
       'div',
       { class: 'tool-head' },
       icon('tools'),
       h('code', { class: 'tool-name' }, call.name),
       h('span', { class: 'tool-status' }, this.statusIcon, this.statusText),
+      this.byProvider,
       this.duration,
     );
     this.argsText = h('code', {});
@@ -71,6 +74,7 @@ export class ToolCard {
     this.statusText.textContent = STATUS_TEXT[status];
     this.duration.textContent = call.durationMs === undefined ? '' : durationText(call.durationMs);
     this.duration.hidden = call.durationMs === undefined;
+    this.byProvider.hidden = !call.byProvider;
     if (argsChanged || !this.argsText.textContent) this.renderArgs();
     const hasResult = call.result !== undefined;
     this.result.hidden = !hasResult;

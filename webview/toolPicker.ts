@@ -1,8 +1,9 @@
-// The chat's tool picker, in the model settings: a checkbox per tool the host offers (on unless the chat's
-// `disabledTools` lists it), one to turn them all on or off, and a count. A change posts `setConfig` with the new
-// `disabledTools`. When the chat's model cannot call tools (the demo model, or per the catalog) the picker is
-// disabled and says why.
-import type { ToolInfo } from '../src/protocol';
+// The chat's tool picker, in the model settings: a checkbox per tool the host offers (on or off as `toolIsOn`
+// says: the chat's `disabledTools` and `enabledTools`, else the tool's default), one to turn them all on or off,
+// and a count. A change posts `setConfig` with the new `disabledTools` (and `enabledTools` when a tool is off by
+// default). When the chat's model cannot call tools (the demo model, or per the catalog) the picker is disabled
+// and says why.
+import { toolIsOn, type ChatConfig, type ToolInfo } from '../src/protocol';
 import { h } from './dom';
 import { state } from './store';
 import { post } from './vscode';
@@ -15,7 +16,7 @@ export function toolsUnavailableReason(): string | undefined {
   if (!chat) return undefined;
   const model = chat.config.model || 'This model';
   if (chat.config.provider === 'demo') return `${model} does not call tools.`;
-  if (state.capabilities?.toolCalls === false) return `${model} cannot call tools (per the model catalog).`;
+  if (state.capabilities?.toolCalls === false) return state.capabilities.toolCallsReason || `${model} cannot call tools (per the model catalog).`;
   return undefined;
 }
 
@@ -26,9 +27,10 @@ export class ToolPicker {
   private readonly reason: HTMLElement;
   private readonly list: HTMLElement;
   private readonly boxes = new Map<string, HTMLInputElement>();
+  private tools: ToolInfo[] = [];
   private listed = '';
   /** What was posted since the last state (the host's answer brings the chat's config). */
-  private sent?: { chatId: string; disabled: string[] };
+  private sent?: { chatId: string; choice: Choice };
 
   constructor() {
     this.count = h('span', { class: 'area-note tool-count', id: 'tool-count' });
@@ -61,9 +63,10 @@ export class ToolPicker {
     const names = tools.map((t) => `${t.name}\u0000${t.description}\u0000${t.source}`).join('\n');
     if (names !== this.listed) this.build(tools);
     const reason = tools.length ? toolsUnavailableReason() : undefined;
-    const disabled = this.disabled();
-    for (const [name, box] of this.boxes) {
-      box.checked = !disabled.includes(name);
+    const choice = this.choice();
+    for (const tool of this.tools) {
+      const box = this.boxes.get(tool.name)!;
+      box.checked = toolIsOn(tool, choice);
       box.disabled = !!reason;
     }
     this.all.disabled = !!reason || !tools.length;
@@ -73,14 +76,16 @@ export class ToolPicker {
     this.updateCount();
   }
 
-  /** The state's config says what is off; a change posted since then wins until the host answers. */
-  private disabled(): string[] {
-    return this.sent?.disabled ?? state.chat?.config.disabledTools ?? [];
+  /** The state's config says what is on and off; a change posted since then wins until the host answers. */
+  private choice(): Choice {
+    const config = state.chat?.config;
+    return this.sent?.choice ?? { disabledTools: config?.disabledTools ?? [], enabledTools: config?.enabledTools ?? [] };
   }
 
   private build(tools: ToolInfo[]): void {
     this.listed = tools.map((t) => `${t.name}\u0000${t.description}\u0000${t.source}`).join('\n');
     this.boxes.clear();
+    this.tools = tools;
     this.list.replaceChildren(
       ...tools.map((tool) => {
         const id = `tool-${tool.name}`;
@@ -106,11 +111,19 @@ export class ToolPicker {
   private changed(): void {
     const chat = state.chat;
     if (!chat) return;
-    // Names the host no longer offers stay off: turning the rest on or off does not forget them.
-    const unknown = this.disabled().filter((name) => !this.boxes.has(name));
-    const disabled = [...unknown, ...[...this.boxes].filter(([, box]) => !box.checked).map(([name]) => name)];
-    this.sent = { chatId: chat.id, disabled };
-    post({ type: 'setConfig', chatId: chat.id, patch: { disabledTools: disabled } });
+    // Names the host does not offer now keep their choice: turning the rest on or off does not forget them.
+    const before = this.choice();
+    const disabledTools = before.disabledTools.filter((name) => !this.boxes.has(name));
+    const enabledTools = before.enabledTools.filter((name) => !this.boxes.has(name));
+    for (const tool of this.tools) {
+      const on = this.boxes.get(tool.name)!.checked;
+      if (tool.defaultOn === false) {
+        if (on) enabledTools.push(tool.name);
+      } else if (!on) disabledTools.push(tool.name);
+    }
+    this.sent = { chatId: chat.id, choice: { disabledTools, enabledTools } };
+    const patch = before.enabledTools.length || enabledTools.length ? { disabledTools, enabledTools } : { disabledTools };
+    post({ type: 'setConfig', chatId: chat.id, patch });
     this.updateCount();
   }
 
@@ -128,3 +141,5 @@ export class ToolPicker {
     this.sent = undefined;
   }
 }
+
+type Choice = Required<Pick<ChatConfig, 'disabledTools' | 'enabledTools'>>;

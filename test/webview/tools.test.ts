@@ -166,6 +166,21 @@ describe('webview: tool calls', function () {
     assert.deepEqual(await parts(), ['text:Let me read the file first.', 'card:read_file:Done', 'text:The file exports one function.']);
   });
 
+  it('a call the provider ran says so, live (once the final state says it) and from history', async () => {
+    await streaming();
+    await panel.deliver(...streamOf('r1', [start, text(BEFORE), call('call_1', 'browser_search'), update('call_1', { status: 'done', result: 'results' })]));
+    assert.equal(await card().locator('.tool-by').isVisible(), false, 'the stream does not say who runs a call');
+    const final = assistant('a1', BEFORE, { toolCalls: [{ ...DONE_CALL, name: 'browser_search', arguments: '', result: 'results', summary: undefined, durationMs: undefined, byProvider: true }] });
+    await panel.deliver(stateMessage({ messages: [user('u1', 'Search'), final], tools: TOOLS }));
+    assert.equal(await card().locator('.tool-by').isVisible(), true);
+    assert.equal(await card().locator('.tool-by').textContent(), 'run by the provider');
+    const live = await cardHtml();
+    await panel.page.reload();
+    await panel.waitForPosted('ready');
+    await panel.deliver(stateMessage({ messages: [user('u1', 'Search'), final], tools: TOOLS }));
+    assert.equal(await cardHtml(), live);
+  });
+
   it('shows a result as text, never as HTML', async () => {
     const evil = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script><b>bold</b>';
     await panel.deliver(stateMessage({ messages: [user('u1', 'Read it'), assistant('a1', BEFORE + AFTER, { toolCalls: [{ ...DONE_CALL, result: evil, summary: '<i>x</i>' }] })], tools: TOOLS }));
@@ -197,6 +212,21 @@ describe('webview: tool calls', function () {
     assert.deepEqual(await panel.waitForPosted('setConfig'), { type: 'setConfig', chatId: 'chat-1', patch: { disabledTools: ['read_file', 'list_files', 'write_file'] } });
   });
 
+  it('a tool that is off by default is on only once the chat turns it on (enabledTools)', async () => {
+    const extra: ToolInfo = { name: 'ext_deploy', description: 'Deploy the app (another extension)', readOnly: false, source: 'vscode', defaultOn: false };
+    await panel.deliver(stateMessage({ showControls: true, tools: [...TOOLS, extra], config: { disabledTools: ['write_file'] } }));
+    const picker = panel.page.locator('.tool-picker');
+    assert.equal(await picker.getByRole('checkbox', { name: 'ext_deploy' }).isChecked(), false);
+    assert.equal(await picker.locator('.tool-count').textContent(), '· 2 of 4 on');
+    await picker.getByRole('checkbox', { name: 'ext_deploy' }).click();
+    assert.deepEqual(await panel.waitForPosted('setConfig'), { type: 'setConfig', chatId: 'chat-1', patch: { disabledTools: ['write_file'], enabledTools: ['ext_deploy'] } });
+    await panel.deliver(stateMessage({ showControls: true, tools: [...TOOLS, extra], config: { disabledTools: ['write_file'], enabledTools: ['ext_deploy'] } }));
+    assert.equal(await picker.getByRole('checkbox', { name: 'ext_deploy' }).isChecked(), true);
+    await panel.clearPosted();
+    await picker.getByRole('checkbox', { name: 'ext_deploy' }).click();
+    assert.deepEqual(await panel.waitForPosted('setConfig'), { type: 'setConfig', chatId: 'chat-1', patch: { disabledTools: ['write_file'], enabledTools: [] } });
+  });
+
   it('the picker is disabled, with the reason, when the model cannot call tools; says when there are none', async () => {
     await panel.deliver(stateMessage({ showControls: true, tools: TOOLS, config: { provider: 'demo', model: 'parley-demo (offline)' }, capabilities: DEMO_CAPS }));
     const picker = panel.page.locator('.tool-picker');
@@ -204,6 +234,8 @@ describe('webview: tool calls', function () {
     assert.deepEqual(await picker.locator('input[type="checkbox"]').evaluateAll((list) => list.map((b) => (b as HTMLInputElement).disabled)), [true, true, true, true]);
     await panel.deliver(stateMessage({ showControls: true, tools: TOOLS, capabilities: { ...GROQ_CAPS, toolCalls: false } }));
     assert.equal(await picker.locator('.tool-reason').textContent(), 'llama-3.3-70b-versatile cannot call tools (per the model catalog).');
+    await panel.deliver(stateMessage({ showControls: true, tools: TOOLS, capabilities: { ...GROQ_CAPS, toolCalls: false, toolCallsReason: 'groq/compound runs only its own tools.' } }));
+    assert.equal(await picker.locator('.tool-reason').textContent(), 'groq/compound runs only its own tools.');
     await panel.deliver(stateMessage({ showControls: true, tools: TOOLS, capabilities: { ...GROQ_CAPS, toolCalls: true } }));
     assert.equal(await picker.locator('.tool-reason').isVisible(), false);
     assert.equal(await picker.getByRole('checkbox', { name: 'read_file' }).isEnabled(), true);
