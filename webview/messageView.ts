@@ -38,7 +38,7 @@ function usageText(usage: Usage | undefined): string {
 
 /** What of its tool calls changes how a reply looks (not their full texts, which may be long). */
 function toolCallsVersion(m: ChatMessage): string {
-  return (m.toolCalls ?? []).map((c) => `${c.id}:${c.textOffset}:${c.status}:${c.arguments.length}:${c.result?.length ?? -1}:${c.isError ? 1 : 0}:${c.summary ?? ''}:${c.durationMs ?? ''}`).join(',');
+  return (m.toolCalls ?? []).map((c) => `${c.id}:${c.textOffset}:${c.status}:${c.arguments.length}:${c.result?.length ?? -1}:${c.isError ? 1 : 0}:${c.summary ?? ''}:${c.durationMs ?? ''}:${c.byProvider ? 1 : 0}`).join(',');
 }
 
 /** Everything but the texts (compared as strings) that changes how a message looks. */
