@@ -2,6 +2,8 @@ import type { HostMessage, ProviderId } from '../protocol';
 import type { CatalogStore, ModelListStore } from './modelDirectory';
 import type { EditorContext } from './prompts';
 import type { ServiceSettings } from './serviceSettings';
+import type { WorkspaceView } from '../tools/workspaceFiles';
+import type { EditorPort } from '../tools/workspaceTools';
 
 /** What the service needs from VS Code, injected so it runs with real parts and no `vscode` in unit tests. */
 export interface ServiceHost {
@@ -20,6 +22,8 @@ export interface ServiceHost {
   modelLists?: ModelListStore;
   /** Where the last fetched models.dev catalog is kept. */
   modelCatalog?: CatalogStore;
+  /** What the workspace tools see and ask of VS Code (folders, files.exclude, Problems, editor, git), built per call. */
+  toolContext?(): { view: WorkspaceView; editor?: EditorPort };
 }
 
 /** One connected webview (editor panel or sidebar view). */
