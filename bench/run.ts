@@ -106,11 +106,12 @@ function toolsBench(runs: number): Promise<MeasureResult> {
         return {
           measure: 'tools', metric: `${c.name}, ${r.walked.toLocaleString('en-US')} files visible`, value: round(c.median, 0), unit: 'ms',
           target: whole ? '< 1000 ms' : undefined, pass: whole ? c.median < 1000 : undefined, runs: c.runs.map((x: number) => round(x, 0)),
-          note: `p95 ${round(c.p95, 0)} ms; CPU ${round(c.cpuMedian, 0)} ms (median); "${c.summary}"; longest event-loop block ${round(c.longestBlockMs, 1)} ms; peak RSS +${round(c.rssGrowthMB, 1)} MB; wall-clock`,
+          note: `p95 ${round(c.p95, 0)} ms; CPU ${round(c.cpuMedian, 0)} ms (median); "${c.summary}"; longest event-loop block ${round(c.cpuBlockMs, 1)} ms of thread CPU (${round(c.longestBlockMs, 0)} ms wall-clock); peak RSS +${round(c.rssGrowthMB, 1)} MB; wall-clock`,
         };
       });
-      const longest = Math.max(...r.results.map((c: { longestBlockMs: number }) => c.longestBlockMs));
-      rows.push({ measure: 'tools', metric: 'longest event-loop block during any tool call', value: round(longest, 1), unit: 'ms', target: '< 50 ms', pass: longest < 50, note: `monitorEventLoopDelay max, 1 ms resolution; wall-clock; RSS ${round(r.maxRssMB, 0)} MB at most in the worker (workspace of ${round(r.bytes / 1e6, 0)} MB, ${r.files.toLocaleString('en-US')} files with the ignored ones, generated in ${round(r.generateMs / 1000, 1)} s)` });
+      const longest = Math.max(...r.results.map((c: { cpuBlockMs: number }) => c.cpuBlockMs));
+      const longestWall = Math.max(...r.results.map((c: { longestBlockMs: number }) => c.longestBlockMs));
+      rows.push({ measure: 'tools', metric: 'longest event-loop block during any tool call, in thread CPU time', value: round(longest, 1), unit: 'ms', target: '< 20 ms', pass: longest < 20, note: `the thread's CPU time between two runs of a 0 ms timer chain (the tools pause every 8 ms); wall-clock (monitorEventLoopDelay max, includes time the process waited for a core) ${round(longestWall, 0)} ms; RSS ${round(r.maxRssMB, 0)} MB at most in the worker (workspace of ${round(r.bytes / 1e6, 0)} MB, ${r.files.toLocaleString('en-US')} files with the ignored ones, generated in ${round(r.generateMs / 1000, 1)} s)` });
       resolve({ rows, details: r });
     });
   });
