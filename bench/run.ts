@@ -1,9 +1,9 @@
 // `npm run bench [-- <measure>...] [options]`: Parley's performance bench. Measures: render, pipeline,
-// activation, history, memory, scale, tools (default: all). Prints a table (measure, figure, target, pass/fail) and writes
+// activation, history, memory, scale, toolLoop, tools (default: all). Prints a table (measure, figure, target, pass/fail) and writes
 // bench-results.json at the repo root. Expects a production build in dist/ (`npm run package`).
 //
 // Options:
-//   --runs N            runs per measure (default: render 3, pipeline 9, history 3, tools 7; activation: --starts)
+//   --runs N            runs per measure (default: render 3, pipeline 9, history 3, toolLoop 7, tools 7; activation: --starts)
 //   --starts N          fresh extension-host starts for activation (default 10)
 //   --naive-budget S    stop feeding the naive renderer once it used S seconds of main-thread time (default
 //                       100; 0 = no limit: about 4 minutes at 200 KB); a stopped naive run gives a lower
@@ -23,11 +23,12 @@ import { activationBench } from './measures/activation';
 import { historyBench } from './measures/history';
 import { pipelineBench } from './measures/pipeline';
 import { renderBench } from './measures/render';
+import { toolLoopBench } from './measures/toolLoop';
 
 // A pipeline run takes about 4 s and gives one first-delta sample, which the machine's scheduling moves by
 // ±20 ms: the median needs more samples than the other measures.
 const PIPELINE_RUNS = 9;
-const MEASURES = ['render', 'pipeline', 'activation', 'history', 'memory', 'scale', 'tools'] as const;
+const MEASURES = ['render', 'pipeline', 'activation', 'history', 'memory', 'scale', 'toolLoop', 'tools'] as const;
 type Measure = (typeof MEASURES)[number];
 
 function parseArgs(argv: string[]) {
@@ -186,6 +187,7 @@ async function main() {
   }
   if (args.selected.includes('memory')) await attempt('memory', memoryBench);
   if (args.selected.includes('scale')) await attempt('scale', scaleBench);
+  if (args.selected.includes('toolLoop')) await attempt('toolLoop', () => toolLoopBench(args.runs ?? 7));
   if (args.selected.includes('tools')) await attempt('tools', () => toolsBench(args.runs ?? 7));
 
   const rows = args.selected.flatMap((m): Row[] => results[m]?.rows ?? [{ measure: m, metric: 'failed to run', value: 'error', unit: '', pass: false, note: errors[m]?.split('\n')[0] }]);

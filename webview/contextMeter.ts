@@ -16,7 +16,7 @@ export function contextTokens(chat: Chat, draft: string): { tokens: number; esti
   for (let i = messages.length - 1; i >= 0; i--) {
     const usage = messages[i].usage;
     if (messages[i].role === 'assistant' && usage?.inputTokens !== undefined) {
-      tokens = usage.inputTokens + (usage.outputTokens ?? 0);
+      tokens = usage.contextTokens ?? usage.inputTokens + (usage.outputTokens ?? 0);
       from = i + 1;
       break;
     }

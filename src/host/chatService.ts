@@ -10,6 +10,9 @@ import { ModelRefresh } from './modelRefresh';
 import { PanelState } from './panelState';
 import { ReplyRunner } from './replyRunner';
 import { Router } from './router';
+import { ToolRunner } from './toolRunner';
+import { combineToolboxes, workspaceToolbox } from '../tools/toolbox';
+import { editToolbox } from '../tools/editToolbox';
 import type { Client, ServiceHost } from './serviceHost';
 
 export type { MessageListener } from './chatStore';
@@ -29,18 +32,27 @@ export class ChatService {
   private readonly lifecycle: ChatLifecycle;
   private readonly intake: AttachmentIntake;
   private readonly router: Router;
+  private readonly tools: ToolRunner;
 
   constructor(host: ServiceHost, keys: KeyStore, history: HistoryStore) {
     this.models = new ModelDirectory(host.modelLists, host.modelCatalog);
     this.store = new ChatStore(history, (line) => host.log(line));
     // The parts below reach each other through these arrows, so that construction order does not matter.
     const refresh = new ModelRefresh(host, keys, this.models, () => this.panels.broadcast());
-    this.panels = new PanelState(host, keys, this.store, this.models, refresh, (chatId) => this.runner.requestId(chatId));
+    const toolbox = combineToolboxes(
+      host.toolContext && workspaceToolbox(() => host.toolContext?.()),
+      host.toolContext && host.edits && editToolbox(() => host.toolContext?.().view, host.edits),
+      host.vscodeTools,
+    );
+    this.tools = new ToolRunner(() => host.settings());
+    this.panels = new PanelState(host, keys, this.store, this.models, refresh, (chatId) => this.runner.requestId(chatId), toolbox);
     this.runner = new ReplyRunner(
       {
         host,
         keys,
         models: this.models,
+        toolbox,
+        tools: this.tools,
         save: (chat) => this.store.save(chat),
         saveReply: (chat, reply) => this.store.saveReply(chat, reply),
         // The model is unknown or gone: the list the panel offers is stale too.
@@ -51,7 +63,7 @@ export class ChatService {
     );
     this.lifecycle = new ChatLifecycle(host, keys, this.store, this.models, refresh, this.runner, this.panels);
     this.intake = new AttachmentIntake(host, this.store);
-    this.router = new Router({ host, keys, store: this.store, runner: this.runner, panels: this.panels, lifecycle: this.lifecycle, refresh, intake: this.intake });
+    this.router = new Router({ host, keys, store: this.store, runner: this.runner, panels: this.panels, lifecycle: this.lifecycle, refresh, intake: this.intake, tools: this.tools });
     this.store.onChange((chatId) => this.panels.broadcast(chatId));
     keys.onDidChange(() => void this.lifecycle.keysChanged());
   }

@@ -261,6 +261,14 @@ function markInterrupted(chat: Chat): Chat {
     message: 'VS Code or the extension host stopped while this reply was streaming. The partial reply is kept.',
     action: 'continue' as const,
   };
-  return { ...chat, messages: chat.messages.map((m) => (m.status === 'streaming' ? { ...m, status: 'interrupted' as const, ...(m.text && { error }) } : m)) };
+  const unfinished = new Set(['streaming', 'approval', 'running']);
+  const cancelCalls = (calls: ChatMessage['toolCalls']) =>
+    calls?.map((c) => (unfinished.has(c.status) ? { ...c, status: 'cancelled' as const, isError: true, result: c.result ?? 'VS Code stopped before this call ran.' } : c));
+  return {
+    ...chat,
+    messages: chat.messages.map((m) =>
+      m.status === 'streaming' ? { ...m, status: 'interrupted' as const, ...((m.text || m.toolCalls?.length) && { error }), ...(m.toolCalls && { toolCalls: cancelCalls(m.toolCalls) }) } : m,
+    ),
+  };
 }
 

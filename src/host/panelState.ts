@@ -6,6 +6,7 @@ import type { KeyStore } from './keys';
 import type { ModelDirectory } from './modelDirectory';
 import type { ModelRefresh } from './modelRefresh';
 import type { Client, ServiceHost } from './serviceHost';
+import type { Toolbox } from '../tools/toolbox';
 
 export const BUILT_IN_PROMPTS = [
   'Explain this code:\n\n{{selection}}',
@@ -26,6 +27,7 @@ export class PanelState {
     private readonly refresh: ModelRefresh,
     /** The request streaming in a chat, if any (owned by the reply runner). */
     private readonly activeRequest: (chatId: string) => string | undefined,
+    private readonly toolbox?: Toolbox,
   ) {}
 
   connect(client: Client): () => void {
@@ -73,6 +75,7 @@ export class PanelState {
       activeRequest: this.activeRequest(chat.id),
       pendingAttachments: this.store.pendingFor(chat.id).map(info),
       prompts: [...(settings.prompts ?? []), ...BUILT_IN_PROMPTS],
+      ...(this.toolbox && (settings.tools?.enabled ?? true) && { tools: this.toolbox.tools().map((t) => t.info) }),
       ui: { showControls: this.host.uiState?.get().showControls ?? settings.showConfigurationControls ?? false },
     });
   }

@@ -9,7 +9,8 @@ import type { ChatStore } from './chatStore';
 import { DeltaChannel } from './deltaChannel';
 import type { PanelState } from './panelState';
 import { fillBuiltins } from './prompts';
-import { streamReply, type ActiveRequest, type ReplyStreamDeps } from './replyStream';
+import { runReply, type ActiveRequest, type ReplyLoopDeps } from './replyLoop';
+import { replyTurns } from './replyTurns';
 
 const CONTINUE_PROMPT = 'Your previous reply was cut off. Continue exactly where it stopped, without repeating anything.';
 
@@ -20,7 +21,7 @@ const CONTINUE_PROMPT = 'Your previous reply was cut off. Continue exactly where
 export class ReplyRunner {
   private readonly active = new Map<string, ActiveRequest>();
 
-  constructor(private readonly deps: ReplyStreamDeps, private readonly store: ChatStore, private readonly panels: PanelState) {}
+  constructor(private readonly deps: ReplyLoopDeps, private readonly store: ChatStore, private readonly panels: PanelState) {}
 
   requestId(chatId: string): string | undefined {
     return this.active.get(chatId)?.requestId;
@@ -88,7 +89,7 @@ export class ReplyRunner {
   async continueReply(chat: Chat): Promise<void> {
     this.assertIdle(chat);
     const last = chat.messages.at(-1);
-    if (last?.role !== 'assistant' || !last.text) throw new ParleyError('bad-request', 'There is no reply to continue.');
+    if (last?.role !== 'assistant' || (!last.text && !last.toolCalls?.length)) throw new ParleyError('bad-request', 'There is no reply to continue.');
     await this.reply(chat, chat.messages.length - 1, last);
   }
 
@@ -126,7 +127,7 @@ export class ReplyRunner {
   private async run(chat: Chat, reply: ChatMessage, request: ActiveRequest, turns: Turn[]): Promise<void> {
     const channel = new DeltaChannel((seq, event) => this.panels.emitStream(chat.id, request.requestId, seq, event));
     try {
-      await streamReply(this.deps, chat, reply, request, turns, channel);
+      await runReply(this.deps, chat, reply, request, turns, channel);
     } finally {
       this.active.delete(chat.id);
       chat.updatedAt = Date.now();
@@ -141,7 +142,11 @@ export class ReplyRunner {
     const vision = this.deps.models.capabilities(chat.config.provider, chat.config.model).vision;
     const turns: Turn[] = [];
     for (const m of chat.messages) {
-      if (m.role === 'assistant' && (m.text.length === 0 || m.status === 'streaming')) continue;
+      if (m.role === 'assistant' && ((m.text.length === 0 && !m.toolCalls?.length) || m.status === 'streaming')) continue;
+      if (m.role === 'assistant') {
+        turns.push(...replyTurns(m));
+        continue;
+      }
       if (!m.attachments?.length) {
         turns.push({ role: m.role, text: m.text });
         continue;

@@ -1,143 +1,156 @@
-import type { Chat, ChatMessage, ProviderId } from '../protocol';
-import { applyCapabilities } from '../providers/capabilities';
-import { costOf } from '../providers/catalog';
-import { classifyError, isStreamCutOff, redactKeys, streamCutOff } from '../providers/errors';
-import { providerById, providers } from '../providers/registry';
-import type { Turn } from '../providers/types';
-import { createAdapterFor } from './adapterFactory';
-import type { DeltaChannel } from './deltaChannel';
-import type { KeyStore } from './keys';
-import type { ModelDirectory } from './modelDirectory';
-import type { ServiceHost } from './serviceHost';
+import type { ChatConfig, ChatMessage, FinishNote, FinishReason, StreamEvent, ToolCall, Usage } from '../protocol';
+import type { AdapterEvent, ProviderAdapter, ToolSpec, Turn } from '../providers/types';
 
 const PERSIST_INTERVAL_MS = 1000;
 
-/** A reply in flight, as the reply runner tracks it. */
-export interface ActiveRequest {
-  requestId: string;
-  controller: AbortController;
-  stopped: boolean;
-  /** Settles when the reply is finished, saved and its final state posted. */
-  done?: Promise<void>;
+/** What one model call of a reply works with; the reply loop builds it once per reply. */
+export interface StepContext {
+  adapter: ProviderAdapter;
+  config: ChatConfig;
+  reply: ChatMessage;
+  signal: AbortSignal;
+  send(event: StreamEvent): void;
+  /** (Re)starts the idle timer: the provider has to send something before it runs out. */
+  armIdleTimer(): void;
+  /** Prices the reply's usage (all steps so far). */
+  priceUsage(usage: Usage): void;
+  /** Saves the whole chat (the reply object is part of it). */
+  save(): Promise<void>;
+  /** Saves only the reply in flight. */
+  saveReply(): Promise<void>;
 }
 
-export interface ReplyStreamDeps {
-  host: ServiceHost;
-  keys: KeyStore;
-  models: ModelDirectory;
-  /** Saves the whole chat (the reply object is part of it). */
-  save(chat: Chat): Promise<void>;
-  /** Saves only the reply in flight. */
-  saveReply(chat: Chat, reply: ChatMessage): Promise<void>;
-  /** The provider said the model is unknown: its list is stale. */
-  modelGone(provider: ProviderId): void;
+export interface StepResult {
+  /** The provider's finish, if the stream got that far (already applied to the reply and sent, unless it asks for tools). */
+  finish?: { reason: FinishReason; note?: FinishNote };
+  /** The tool calls the model made in this step, in the order they started. */
+  calls: ToolCall[];
 }
 
 /**
- * Turns one provider stream into a finished message: the adapter's events go into `reply` and out through
- * `channel`; owns the idle timeout, error classification, and pricing with the model directory. Never throws:
- * every failure ends as an `error` + `finish` on the channel and a status on the reply.
+ * Streams one model call into `reply`: text, reasoning, citations and tool calls go into the message and out as
+ * stream events; usage adds to what earlier steps used. Provider errors propagate to the reply loop.
  */
-export async function streamReply(deps: ReplyStreamDeps, chat: Chat, reply: ChatMessage, request: ActiveRequest, turns: Turn[], channel: DeltaChannel): Promise<void> {
-  const { host, keys, models } = deps;
-  const send = channel.send.bind(channel);
-  const definition = providerById(chat.config.provider) ?? providers[0];
-  const settings = host.settings();
-  const idleMs = settings.requestTimeoutSeconds * 1000;
-  let timedOut = false;
-  let idleTimer: NodeJS.Timeout | undefined;
-  const armIdleTimer = (ms = idleMs) => {
-    clearTimeout(idleTimer);
-    idleTimer = setTimeout(() => {
-      timedOut = true;
-      request.controller.abort();
-    }, ms);
-  };
+export async function streamStep(ctx: StepContext, step: number, turns: Turn[], tools: ToolSpec[] | undefined): Promise<StepResult> {
+  const { reply, send } = ctx;
+  const before: Usage = { ...reply.usage };
+  let stepUsage: Usage = {};
+  const calls: ToolCall[] = [];
+  const byProviderId = new Map<string, ToolCall>();
+  const serverCalls = new Map<number, ToolCall>();
+  let finish: StepResult['finish'];
   let lastPersist = Date.now();
-  send({ type: 'start', messageId: reply.id, provider: reply.provider ?? definition.id, model: reply.model ?? '' });
-  try {
-    const adapter = await createAdapterFor(definition, keys, host.settings(), (seconds, status) => {
-      armIdleTimer(idleMs + seconds * 1000);
-      const why = status === 429 ? `Rate limited by ${definition.label}` : `${definition.label} answered ${status}`;
-      send({ type: 'status', text: `${why}; retrying in ${Math.ceil(seconds)} s…` });
-    });
-    await models.loadCatalog();
-    const capabilities = models.capabilities(definition.id, chat.config.model);
-    const config = applyCapabilities(chat.config, capabilities);
-    const priceUsage = (usage: NonNullable<ChatMessage['usage']>) => {
-      if (capabilities.price) reply.cost = costOf(usage, capabilities.price);
-      else if (models.isBilled(definition.id)) reply.cost = null;
-    };
-    armIdleTimer();
-    for await (const event of adapter.stream(turns, config, request.controller.signal)) {
-      armIdleTimer();
-      if (request.controller.signal.aborted) break;
-      if (event.type === 'text-delta') reply.text += event.text;
-      else if (event.type === 'reasoning-delta') reply.reasoning = (reply.reasoning ?? '') + event.text;
-      else if (event.type === 'usage') {
-        reply.usage = { ...reply.usage, ...event.usage };
-        priceUsage(reply.usage);
-      } else if (event.type === 'citation') {
+  ctx.armIdleTimer();
+  for await (const event of ctx.adapter.stream(turns, ctx.config, ctx.signal, tools?.length ? { tools } : undefined)) {
+    ctx.armIdleTimer();
+    if (ctx.signal.aborted) break;
+    switch (event.type) {
+      case 'text-delta':
+        reply.text += event.text;
+        break;
+      case 'reasoning-delta':
+        reply.reasoning = (reply.reasoning ?? '') + event.text;
+        break;
+      case 'usage':
+        // A provider may report a step's usage in parts (input first, output at the end): merged within the step,
+        // added across steps.
+        stepUsage = { ...stepUsage, ...event.usage };
+        reply.usage = addUsage(before, stepUsage);
+        if (step > 1 && stepUsage.inputTokens !== undefined) reply.usage.contextTokens = stepUsage.inputTokens + (stepUsage.outputTokens ?? 0);
+        ctx.priceUsage(reply.usage);
+        send({ type: 'usage', usage: reply.usage });
+        continue;
+      case 'citation': {
         // What CitationSchema takes: an http(s) URL of at most 8192 characters, a title of at most 1000.
         const citation = { url: event.citation.url, ...(event.citation.title && { title: event.citation.title.slice(0, 1000) }) };
         if (!/^https?:\/\//i.test(citation.url) || citation.url.length > 8192 || reply.citations?.some((c) => c.url === citation.url)) continue;
         (reply.citations ??= []).push(citation);
         send({ type: 'citation', citation });
         continue;
-      } else if (event.type === 'finish') {
-        reply.status = event.reason === 'stop' || event.reason === 'length' || event.reason === 'content-filter' ? 'done' : reply.status;
-        if (event.note) reply.note = event.note;
-        // Saved before the panel shows it finished: the SDK may take a while to close the stream, and a reply
-        // shown as done must survive a reload or crash in that time.
-        lastPersist = Date.now();
-        await deps.save(chat);
-        send(event);
+      }
+      case 'tool-call-start': {
+        const call: ToolCall = { id: uniqueId(reply, event.id), name: validName(event.name), arguments: '', step, textOffset: reply.text.length, status: 'streaming' };
+        calls.push(call);
+        byProviderId.set(event.id, call);
+        (reply.toolCalls ??= []).push(call);
+        send({ type: 'tool-call', id: call.id, name: call.name, step, textOffset: call.textOffset });
         continue;
       }
-      // No tools are offered to the model yet (the reply loop comes with the tools issue), so none are called.
-      if (event.type === 'tool-call-start' || event.type === 'tool-call-delta' || event.type === 'tool-call-end') continue;
-      send(event);
-      if (Date.now() - lastPersist > PERSIST_INTERVAL_MS) {
+      case 'tool-call-delta': {
+        const call = byProviderId.get(event.id);
+        if (!call) continue;
+        call.arguments += event.text;
+        send({ type: 'tool-args', id: call.id, text: event.text });
+        continue;
+      }
+      case 'tool-call-end': {
+        const call = byProviderId.get(event.id);
+        if (call && event.signature) call.signature = event.signature;
+        continue;
+      }
+      case 'server-tool':
+        serverTool(ctx, step, event, serverCalls);
+        continue;
+      case 'finish':
+        finish = { reason: event.reason, ...(event.note && { note: event.note }) };
+        if (calls.length && event.reason === 'tool-calls') continue;
+        reply.status = event.reason === 'stop' || event.reason === 'length' || event.reason === 'content-filter' ? 'done' : reply.status;
+        if (event.note) reply.note = event.note;
+        // The final step: saved before the panel shows it finished, as the SDK may take a while to close the
+        // stream, and a reply shown as done must survive a reload or crash in that time.
         lastPersist = Date.now();
-        void deps.saveReply(chat, reply);
-      }
+        await ctx.save();
+        send(event);
+        continue;
     }
-    if (timedOut) throw Object.assign(new Error('stalled'), { name: 'TimeoutError' });
-    if (request.stopped) {
-      reply.status = 'stopped';
-      send({ type: 'finish', reason: 'stopped' });
-    } else if (reply.status !== 'done') {
-      throw streamCutOff();
+    send(event);
+    if (Date.now() - lastPersist > PERSIST_INTERVAL_MS) {
+      lastPersist = Date.now();
+      void ctx.saveReply();
     }
-  } catch (err) {
-    if (request.stopped && !timedOut) {
-      reply.status = 'stopped';
-      send({ type: 'finish', reason: 'stopped' });
-    } else {
-      const allKeys = await keys.all();
-      let error = timedOut
-        ? { kind: 'timeout' as const, message: `${definition.label} sent nothing for ${settings.requestTimeoutSeconds} s, so Parley stopped waiting. The partial reply is kept.`, action: 'retry' as const }
-        : classifyError(err, { provider: definition.label, model: chat.config.model, host: hostOf(settings.baseUrl(definition.id) ?? definition.defaultBaseUrl), keys: allKeys });
-      if (isStreamCutOff(err) && !timedOut) {
-        error = { kind: 'cut-off', message: `The reply from ${definition.label} was cut off before it finished. The partial reply is kept.`, action: reply.text ? 'continue' : 'retry' };
-      }
-      host.log(`${definition.label} request failed (${error.kind}): ${redactKeys(String((err as Error)?.message ?? err), allKeys)}`);
-      reply.status = 'error';
-      reply.error = error;
-      if (error.kind === 'model') deps.modelGone(definition.id);
-      send({ type: 'error', ...error });
-      send({ type: 'finish', reason: 'error' });
-    }
-  } finally {
-    clearTimeout(idleTimer);
   }
+  return { finish, calls };
 }
 
-function hostOf(url: string | undefined): string {
-  if (!url) return 'the provider';
-  try {
-    return new URL(url).host;
-  } catch {
-    return url;
+/** A tool the provider ran: a card that starts running and ends done, its sources added to the reply's citations. */
+function serverTool(ctx: StepContext, step: number, event: Extract<AdapterEvent, { type: 'server-tool' }>, known: Map<number, ToolCall>): void {
+  const { reply, send } = ctx;
+  let call = known.get(event.index);
+  if (!call) {
+    call = { id: uniqueId(reply, `server_${step}_${event.index}`), name: validName(event.name), arguments: event.arguments, step, textOffset: reply.text.length, status: 'running', byProvider: true };
+    known.set(event.index, call);
+    (reply.toolCalls ??= []).push(call);
+    send({ type: 'tool-call', id: call.id, name: call.name, step, textOffset: call.textOffset });
+    if (call.arguments) send({ type: 'tool-args', id: call.id, text: call.arguments });
+    send({ type: 'tool-update', id: call.id, update: { status: 'running' } });
   }
+  for (const citation of event.sources ?? []) {
+    if (citation.url.length > 8192 || reply.citations?.some((c) => c.url === citation.url)) continue;
+    const kept = { url: citation.url, ...(citation.title && { title: citation.title.slice(0, 1000) }) };
+    (reply.citations ??= []).push(kept);
+    send({ type: 'citation', citation: kept });
+  }
+  if (event.output === undefined || call.status === 'done') return;
+  const sources = event.sources?.length ? `${event.sources.length} sources` : undefined;
+  const update = { status: 'done' as const, result: event.output.slice(0, 100_000), ...(sources && { summary: sources }) };
+  Object.assign(call, update);
+  send({ type: 'tool-update', id: call.id, update });
+}
+
+function addUsage(a: Usage, b: Usage): Usage {
+  const { contextTokens: _previous, ...out }: Usage = { ...a };
+  for (const key of Object.keys(b) as Array<keyof Usage>) if (key !== 'contextTokens') out[key] = (a[key] ?? 0) + (b[key] ?? 0);
+  return out;
+}
+
+/** A provider may reuse a call id in a later step (some compatible servers number calls per response). */
+function uniqueId(reply: ChatMessage, id: string): string {
+  const given = id.slice(0, 200) || 'call';
+  const taken = (candidate: string) => reply.toolCalls?.some((c) => c.id === candidate);
+  return taken(given) ? `${given}_${reply.toolCalls!.length + 1}` : given;
+}
+
+/** A name the protocol cannot carry (empty, odd characters) is kept as a placeholder: no tool has it, so the call fails. */
+function validName(name: string): string {
+  return /^[\w.:-]{1,128}$/.test(name) ? name : 'invalid_tool_name';
 }

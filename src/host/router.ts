@@ -10,6 +10,7 @@ import type { ModelRefresh } from './modelRefresh';
 import type { PanelState } from './panelState';
 import type { ReplyRunner } from './replyRunner';
 import type { Client, ServiceHost } from './serviceHost';
+import type { ToolRunner } from './toolRunner';
 
 export interface RouterParts {
   host: ServiceHost;
@@ -20,6 +21,7 @@ export interface RouterParts {
   lifecycle: ChatLifecycle;
   refresh: ModelRefresh;
   intake: AttachmentIntake;
+  tools: ToolRunner;
 }
 
 /** Validates everything a webview posts and dispatches it to the part that owns it (holds no state). */
@@ -70,6 +72,10 @@ export class Router {
         chat.messages = chat.messages.filter((m) => m.id !== msg.messageId);
         return store.changed(chat);
       }
+      case 'approveTool':
+        return this.parts.tools.decide(msg.chatId, msg.callId, msg.decision);
+      case 'reviewTool':
+        return this.parts.tools.review(msg.chatId, msg.callId);
       case 'setConfig':
         return lifecycle.setConfig(await store.getOrThrow(msg.chatId), msg.patch);
       case 'newChat':

@@ -4,6 +4,8 @@ import type { EditorContext } from './prompts';
 import type { ServiceSettings } from './serviceSettings';
 import type { WorkspaceView } from '../tools/workspaceFiles';
 import type { EditorPort } from '../tools/workspaceTools';
+import type { Toolbox } from '../tools/toolbox';
+import type { EditPort } from '../tools/edits';
 
 /** What the service needs from VS Code, injected so it runs with real parts and no `vscode` in unit tests. */
 export interface ServiceHost {
@@ -22,8 +24,12 @@ export interface ServiceHost {
   modelLists?: ModelListStore;
   /** Where the last fetched models.dev catalog is kept. */
   modelCatalog?: CatalogStore;
-  /** What the workspace tools see and ask of VS Code (folders, files.exclude, Problems, editor, git), built per call. */
+  /** The workspace and editor as the model's tools see them; without it no tools are offered. */
   toolContext?(): { view: WorkspaceView; editor?: EditorPort };
+  /** Shows proposed edits as diffs and writes accepted ones; without it no edit tool is offered. */
+  edits?: EditPort;
+  /** Tools from outside Parley: VS Code's language-model tools (other extensions', MCP servers'). */
+  vscodeTools?: Toolbox;
 }
 
 /** One connected webview (editor panel or sidebar view). */

@@ -14,4 +14,17 @@ export interface ServiceSettings {
   showConfigurationControls?: boolean;
   /** Where a newer models.dev catalog is fetched from (empty: only the packaged copy). */
   modelCatalogUrl?: string;
+  tools?: ToolSettings;
 }
+
+export interface ToolSettings {
+  /** Offer tools to models that can call them. */
+  enabled: boolean;
+  /** Model calls one reply may make; the last one's tool calls are not run, and the reply says so. */
+  maxSteps: number;
+  /** `readOnly`: tools that only read run without asking; `always`: every call waits for Allow. */
+  approval: 'readOnly' | 'always';
+  timeoutSeconds: number;
+}
+
+export const DEFAULT_TOOL_SETTINGS: ToolSettings = { enabled: true, maxSteps: 10, approval: 'readOnly', timeoutSeconds: 30 };

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { PROVIDER_IDS, type ProviderId } from '../protocol';
 import { DEFAULT_ALLOWED_TYPES } from './attachments';
-import type { ServiceSettings } from './serviceSettings';
+import { DEFAULT_TOOL_SETTINGS, type ServiceSettings } from './serviceSettings';
 
 const num = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
 
@@ -36,5 +36,11 @@ export function readSettings(): ServiceSettings {
     },
     showConfigurationControls: c.get<boolean>('showConfigurationControls', false),
     modelCatalogUrl: c.get<string>('modelCatalogUrl', 'https://models.dev/api.json').trim(),
+    tools: {
+      enabled: c.get<boolean>('tools.enabled', DEFAULT_TOOL_SETTINGS.enabled),
+      maxSteps: Math.max(1, Math.min(100, Math.round(c.get<number>('tools.maxSteps', DEFAULT_TOOL_SETTINGS.maxSteps)))),
+      approval: c.get<string>('tools.approval') === 'always' ? 'always' : 'readOnly',
+      timeoutSeconds: Math.max(1, c.get<number>('tools.timeoutSeconds', DEFAULT_TOOL_SETTINGS.timeoutSeconds)),
+    },
   };
 }

@@ -63,6 +63,6 @@ export const demo: ProviderDefinition = {
       jsonMode: 'The demo model only echoes; it has no JSON mode.',
       reasoningEffort: 'The demo model does not reason.',
       thinkingBudget: 'The demo model does not reason.',
-    }, { vision: true, reasoning: false }),
+    }, { vision: true, reasoning: false, toolCalls: false }),
   createAdapter: async () => demoAdapter,
 };

@@ -47,6 +47,8 @@ export async function resolveToolPath(path: string, view: WorkspaceView): Promis
   const given = path.trim().replace(/^\.\//, '');
   if (!given) throw new ParleyError('bad-request', 'The path is empty: give a path relative to the workspace, such as src/index.ts.');
   if (!view.roots.length) throw new ParleyError('bad-request', 'No folder is open in VS Code, so there are no workspace files to read.');
+  if (/^[a-z][\w+.-]+:\/\//i.test(given)) throw new ParleyError('bad-request', `${path} is a URI; give a path relative to the workspace, such as src/index.ts.`);
+  if (given.includes('\0')) throw new ParleyError('bad-request', 'The path contains a NUL character.');
   const candidates: Array<{ root: string; absolute: string }> = [];
   if (isAbsolute(given)) candidates.push(...view.roots.map((root) => ({ root, absolute: resolve(given) })));
   else {

@@ -97,7 +97,8 @@ const readFile: WorkspaceTool<typeof readArgs> = {
   async run(args, ctx) {
     const file = await resolveToolPath(args.path, ctx.view);
     const stat = await fs.stat(file.absolute);
-    if (!stat.isFile()) return { text: `${file.path} is a directory; use list_files to see what it holds.`, isError: true };
+    if (stat.isDirectory()) return { text: `${file.path} is a directory; use list_files to see what it holds.`, isError: true };
+    if (!stat.isFile()) return { text: `${file.path} is not a regular file (a pipe, socket or device), so it is not read.`, isError: true };
     if (stat.size > MAX_FILE_BYTES && args.startLine === undefined) {
       return { text: `${file.path} is ${Math.round(stat.size / 1024)} KB, too large to read whole: ask for a range of lines (startLine, endLine).`, isError: true };
     }

@@ -40,7 +40,7 @@ function prng(seed: number) {
 const TYPES = [
   'ready', 'send', 'stop', 'editResend', 'regenerate', 'continue', 'deleteMessage', 'setConfig', 'newChat', 'switchChat', 'renameChat',
   'deleteChat', 'clearChat', 'exportChat', 'pickAttachment', 'attachUris', 'attachImage', 'removeAttachment', 'setKey', 'clearKey',
-  'refreshModels', 'codeAction', 'copyText', 'setUiState', 'runCommand', 'openLink', 'log',
+  'refreshModels', 'codeAction', 'copyText', 'setUiState', 'runCommand', 'openLink', 'log', 'approveTool', 'reviewTool',
 ] as const;
 
 const BIG = 'A'.repeat(1_000_001);
@@ -143,11 +143,12 @@ describe('hardening: the host trusts nothing from the webview (seeded fuzz of Ch
     const provider = () => (rand.chance(0.9) ? rand.pick(PROVIDER_IDS) : rand.pick(['mistral', '', 'GROQ', '__proto__']));
     const patch = () => {
       const p: Record<string, unknown> = {};
-      const fields = ['provider', 'model', 'system', 'maxTokens', 'temperature', 'topP', 'topK', 'frequencyPenalty', 'presencePenalty', 'stop', 'seed', 'jsonMode', 'reasoningEffort', 'thinkingBudget'];
+      const fields = ['provider', 'model', 'system', 'maxTokens', 'temperature', 'topP', 'topK', 'frequencyPenalty', 'presencePenalty', 'stop', 'seed', 'jsonMode', 'reasoningEffort', 'thinkingBudget', 'disabledTools'];
       for (let i = rand.int(4); i >= 0; i--) {
         const field = rand.pick(fields);
         p[field] = field === 'provider' ? provider()
           : field === 'model' || field === 'system' ? rand.pick(HOSTILE_STRINGS).slice(0, 200)
+          : field === 'disabledTools' ? Array.from({ length: rand.int(5) }, () => rand.pick(['read_file', 'search_text', '', 'a b', '__proto__', 'x'.repeat(200)]))
           : field === 'stop' ? Array.from({ length: rand.int(5) }, () => rand.pick(HOSTILE_STRINGS).slice(0, 200))
           : field === 'jsonMode' ? rand.chance(0.5)
           : field === 'reasoningEffort' ? rand.pick(['none', 'minimal', 'low', 'medium', 'high', null])
@@ -171,6 +172,8 @@ describe('hardening: the host trusts nothing from the webview (seeded fuzz of Ch
         case 'editResend': return { type, chatId, messageId: idLike(await messageIds()), text: text() };
         case 'deleteMessage': return { type, chatId, messageId: idLike(await messageIds()) };
         case 'setConfig': return { type, chatId, patch: patch() };
+        case 'reviewTool': return { type, chatId, callId: rand.pick(['call_1', 'toolu_01A', '', '__proto__']) };
+        case 'approveTool': return { type, chatId, callId: rand.pick(['call_1', 'toolu_01A', '', 'x'.repeat(300), '__proto__', '../x']), decision: rand.pick(['once', 'chat', 'deny', 'always', '']) };
         case 'renameChat': return { type, chatId, title: rand.pick(HOSTILE_STRINGS).slice(0, 200) || 't' };
         case 'attachUris': return { type, chatId, uris: paths() };
         case 'attachImage': return {

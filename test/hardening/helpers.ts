@@ -105,6 +105,7 @@ export function makeRig(options: RigOptions = {}): Rig {
     runCommand: (command, provider) => commands.push(`${command}:${provider ?? ''}`),
     openExternal: (url) => opened.push(url),
     workspaceRoots: () => [workspace.path],
+    toolContext: () => ({ view: { roots: [workspace.path], exclude: ['**/secret-excluded'] } }),
     editorContext: () => ({ selection: 'const a = 1;', file: 'const a = 1;\n', language: 'typescript', fileName: 'a.ts' }),
     pickWorkspaceFiles: options.pickWorkspaceFiles ?? (async () => []),
     openDocument: async (content, language) => void documents.push({ content, language }),
