@@ -349,7 +349,14 @@ export const WebviewMessageSchema = v.variant('type', [
   v.object({ type: v.literal('clearKey'), provider: providerId }),
   v.object({ type: v.literal('refreshModels'), provider: providerId }),
   // editor and UI
-  v.object({ type: v.literal('codeAction'), action: v.picklist(['copy', 'insert', 'newFile']), code: v.pipe(v.string(), v.maxLength(MAX_TEXT)), language: v.pipe(v.string(), v.maxLength(50)) }),
+  v.object({
+    type: v.literal('codeAction'),
+    /** `apply`: propose the code for `path` (or the active editor's selection or file), shown as a diff to accept. */
+    action: v.picklist(['copy', 'insert', 'newFile', 'apply']),
+    code: v.pipe(v.string(), v.maxLength(MAX_TEXT)),
+    language: v.pipe(v.string(), v.maxLength(50)),
+    path: v.optional(v.pipe(v.string(), v.maxLength(4096))),
+  }),
   v.object({ type: v.literal('copyText'), text: v.pipe(v.string(), v.maxLength(MAX_TEXT)) }),
   v.object({ type: v.literal('setUiState'), showControls: v.boolean() }),
   v.object({ type: v.literal('runCommand'), command: v.picklist(['setApiKey']), provider: v.optional(providerId) }),

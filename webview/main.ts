@@ -565,12 +565,12 @@ document.addEventListener('click', (e) => {
     return;
   }
   const codeAction = target.dataset.codeAction;
-  if (codeAction === 'copy' || codeAction === 'insert' || codeAction === 'newFile') {
+  if (codeAction === 'copy' || codeAction === 'insert' || codeAction === 'newFile' || codeAction === 'apply') {
     // A diagram's bar has its own Copy: it copies the source of the diagram's code block.
     const block = target.closest<HTMLElement>('.code-block') ?? target.closest('.diagram')?.querySelector<HTMLElement>('.code-block');
     const code = block?.querySelector('pre code')?.textContent ?? '';
     const language = block?.dataset.lang === 'text' ? '' : (block?.dataset.lang ?? '');
-    post({ type: 'codeAction', action: codeAction, code, language });
+    post({ type: 'codeAction', action: codeAction, code, language, ...(codeAction === 'apply' && block?.dataset.path && { path: block.dataset.path }) });
     if (codeAction === 'copy') flash(target);
     return;
   }

@@ -44,9 +44,12 @@ const marked = new Marked({
   hooks: { emStrongMask: maskMath },
   renderer: {
     code({ text, lang, raw }: Tokens.Code) {
-      const language = (lang ?? '').trim().split(/\s+/)[0].toLowerCase();
+      const [first = '', ...rest] = (lang ?? '').trim().split(/\s+/);
+      // ```ts:src/x.ts names its file like ```ts src/x.ts or ```ts title="src/x.ts" does.
+      const [word, named] = first.split(':', 2);
+      const language = word.toLowerCase();
       if (language === 'mermaid' && fenceClosed(raw)) return diagramHtml(codeBlockHtml(text, language));
-      return codeBlockHtml(text, language);
+      return codeBlockHtml(text, language, fileOf([named ?? '', ...rest]));
     },
     // Raw HTML from a model is shown as the text it is, never parsed as markup (DOMPurify still guards the rest).
     html({ text }: Tokens.HTML | Tokens.Tag) {
@@ -73,15 +76,26 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-function codeBlockHtml(code: string, language: string): string {
+/** The workspace file a code block's info string names (`src/x.ts`, `title="src/x.ts"`), if any. */
+export function fileOf(words: string[]): string | undefined {
+  for (const w of words) {
+    const m = /^(?:(?:title|file|path|filename)=)?["']?([\w@+\-./]+\.\w+)["']?$/.exec(w);
+    if (m && !m[1].split('/').includes('..')) return m[1];
+  }
+  return undefined;
+}
+
+function codeBlockHtml(code: string, language: string, file?: string): string {
   const label = language || 'text';
+  const apply = file ? `Apply to ${file} (review the diff first)` : 'Apply to the active editor: its selection, or the whole file (review the diff first)';
   return (
-    `<div class="code-block" data-lang="${escapeHtml(label)}">` +
-    `<div class="code-header"><span class="code-lang">${escapeHtml(label)}</span>` +
+    `<div class="code-block" data-lang="${escapeHtml(label)}"${file ? ` data-path="${escapeHtml(file)}"` : ''}>` +
+    `<div class="code-header"><span class="code-lang">${escapeHtml(label)}</span>${file ? `<span class="code-path">${escapeHtml(file)}</span>` : ''}` +
     `<span class="code-actions">` +
     `<button type="button" class="icon-button" data-code-action="copy" title="Copy" aria-label="Copy code"><span class="codicon codicon-copy"></span></button>` +
     `<button type="button" class="icon-button" data-code-action="insert" title="Insert at cursor" aria-label="Insert code at cursor"><span class="codicon codicon-insert"></span></button>` +
     `<button type="button" class="icon-button" data-code-action="newFile" title="New file" aria-label="Open code in a new file"><span class="codicon codicon-new-file"></span></button>` +
+    `<button type="button" class="icon-button" data-code-action="apply" title="${escapeHtml(apply)}" aria-label="${escapeHtml(apply)}"><span class="codicon codicon-diff"></span></button>` +
     `</span></div>` +
     `<pre><code class="hljs">${highlight(code, language)}</code></pre></div>`
   );

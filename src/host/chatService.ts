@@ -45,6 +45,7 @@ export class ChatService {
       host.vscodeTools,
     );
     this.tools = new ToolRunner(() => host.settings());
+    host.edits?.onDecision?.((callId, accept) => this.tools.decideFromEditor(callId, accept ? 'once' : 'deny'));
     this.panels = new PanelState(host, keys, this.store, this.models, refresh, (chatId) => this.runner.requestId(chatId), toolbox);
     this.runner = new ReplyRunner(
       {

@@ -1,67 +1,137 @@
-// Proposed edits in VS Code: each is shown in the diff editor (the file ↔ Parley's proposal, served by a content
-// provider for the `parley-proposed` scheme) and, once the user accepts it in the chat, written through one
-// WorkspaceEdit (one undo step in the file's editor) and saved — only if the file is still what it was proposed from.
+// Proposed edits in VS Code: each is shown in the diff editor (the file ↔ the proposal, served by a content provider
+// for the `parley-proposed` scheme) with Accept and Reject in the editor's title bar. An edit the model proposed
+// (propose_edit) is decided there or in its card in the chat; a code block's Apply is decided there. Accepted
+// edits are written through one WorkspaceEdit (one undo step in the file's editor) and saved, only if the file is
+// still what the proposal was made from.
+import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { EditPort, EditProposal } from '../tools/edits';
+import { ParleyError } from '../providers/errors';
+import { proposeEdit, readTarget, type EditPort, type EditProposal } from '../tools/edits';
+import type { WorkspaceView } from '../tools/workspaceFiles';
 
 const SCHEME = 'parley-proposed';
 
-export function vscodeEditPort(context: vscode.ExtensionContext): EditPort {
-  const proposed = new Map<string, string>();
-  const changed = new vscode.EventEmitter<vscode.Uri>();
-  context.subscriptions.push(
-    changed,
-    vscode.workspace.registerTextDocumentContentProvider(SCHEME, {
-      onDidChange: changed.event,
-      provideTextDocumentContent: (uri) => proposed.get(callOf(uri)) ?? '',
-    }),
-  );
-  const proposalUri = (p: EditProposal, callId: string) => vscode.Uri.from({ scheme: SCHEME, path: `/${p.path}`, query: `call=${encodeURIComponent(callId)}` });
-
-  async function closeReview(callId: string): Promise<void> {
-    const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.scheme === SCHEME && callOf(t.input.modified) === callId);
-    if (tabs.length) await vscode.window.tabGroups.close(tabs, true);
-  }
-
-  return {
-    async review(p, callId) {
-      proposed.set(callId, p.after);
-      const right = proposalUri(p, callId);
-      changed.fire(right);
-      // A new file is compared with an empty document of the same scheme.
-      const left = p.before === undefined ? vscode.Uri.from({ scheme: SCHEME, path: `/${p.path}`, query: 'call=' }) : vscode.Uri.file(p.absolute);
-      await vscode.commands.executeCommand('vscode.diff', left, right, `${p.path} ↔ proposed by Parley`, { preview: true, preserveFocus: true });
-    },
-    async apply(p, callId) {
-      const uri = vscode.Uri.file(p.absolute);
-      const edit = new vscode.WorkspaceEdit();
-      if (p.before === undefined) {
-        const exists = await vscode.workspace.fs.stat(uri).then(() => true, () => false);
-        if (exists) return `${p.path} was created by someone else after the edit was proposed; nothing was written. Read it and propose the edit again.`;
-        edit.createFile(uri, { contents: new TextEncoder().encode(p.after) });
-      } else {
-        const doc = await vscode.workspace.openTextDocument(uri);
-        if (doc.getText() !== p.before) {
-          return `${p.path} changed after the edit was proposed (${doc.isDirty ? 'unsaved changes in its editor' : 'on disk'}); nothing was written. Read it again and propose the edit anew.`;
-        }
-        edit.replace(uri, new vscode.Range(doc.positionAt(0), doc.positionAt(p.before.length)), p.after);
-      }
-      if (!(await vscode.workspace.applyEdit(edit))) return `VS Code did not apply the edit to ${p.path}; nothing was written.`;
-      const doc = await vscode.workspace.openTextDocument(uri);
-      if (doc.isDirty) await doc.save();
-      proposed.delete(callId);
-      await closeReview(callId);
-      // Shown, so that the change is in sight and one Undo takes it back.
-      await vscode.window.showTextDocument(doc, { preview: false, preserveFocus: true });
-      return undefined;
-    },
-    discard(callId) {
-      proposed.delete(callId);
-      void closeReview(callId);
-    },
-  };
+interface Pending {
+  proposal: EditProposal;
+  /** A model's proposal: decided through its tool call. Absent: a code block's Apply, decided here. */
+  fromTool: boolean;
 }
 
-function callOf(uri: vscode.Uri): string {
-  return new URLSearchParams(uri.query).get('call') ?? '';
+export class EditReviews implements EditPort {
+  private readonly pending = new Map<string, Pending>();
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  private decisionListener?: (callId: string, accept: boolean) => void;
+
+  constructor(context: vscode.ExtensionContext, private readonly view: () => WorkspaceView) {
+    context.subscriptions.push(
+      this.changed,
+      vscode.workspace.registerTextDocumentContentProvider(SCHEME, {
+        onDidChange: this.changed.event,
+        provideTextDocumentContent: (uri) => this.pending.get(idOf(uri))?.proposal.after ?? '',
+      }),
+      vscode.commands.registerCommand('parley.acceptProposedEdit', (uri?: vscode.Uri) => this.decideFromEditor(uri, true)),
+      vscode.commands.registerCommand('parley.rejectProposedEdit', (uri?: vscode.Uri) => this.decideFromEditor(uri, false)),
+    );
+  }
+
+  /** Accept/Reject pressed in the diff editor for a model's proposal: the chat's tool call decides it. */
+  onDecision(listener: (callId: string, accept: boolean) => void): void {
+    this.decisionListener = listener;
+  }
+
+  async review(proposal: EditProposal, callId: string): Promise<void> {
+    this.pending.set(callId, { proposal, fromTool: !callId.startsWith('code-') });
+    await this.show(callId);
+  }
+
+  async apply(p: EditProposal, callId: string): Promise<string | undefined> {
+    const uri = vscode.Uri.file(p.absolute);
+    const edit = new vscode.WorkspaceEdit();
+    if (p.before === undefined) {
+      const exists = await vscode.workspace.fs.stat(uri).then(() => true, () => false);
+      if (exists) return `${p.path} was created by someone else after the edit was proposed; nothing was written. Read it and propose the edit again.`;
+      edit.createFile(uri, { contents: new TextEncoder().encode(p.after) });
+    } else {
+      const doc = await vscode.workspace.openTextDocument(uri);
+      if (doc.getText() !== p.before) {
+        return `${p.path} changed after the edit was proposed (${doc.isDirty ? 'unsaved changes in its editor' : 'on disk'}); nothing was written. Read it again and propose the edit anew.`;
+      }
+      edit.replace(uri, new vscode.Range(doc.positionAt(0), doc.positionAt(p.before.length)), p.after);
+    }
+    if (!(await vscode.workspace.applyEdit(edit))) return `VS Code did not apply the edit to ${p.path}; nothing was written.`;
+    const doc = await vscode.workspace.openTextDocument(uri);
+    if (doc.isDirty) await doc.save();
+    await this.close(callId);
+    // Shown, so that the change is in sight and one Undo takes it back.
+    await vscode.window.showTextDocument(doc, { preview: false, preserveFocus: true });
+    return undefined;
+  }
+
+  discard(callId: string): void {
+    void this.close(callId);
+  }
+
+  /** A code block's Apply: the block as `path`'s new content, or in place of the active editor's selection (or file). */
+  async applyCode(code: string, path?: string): Promise<void> {
+    const view = this.view();
+    let proposal: EditProposal;
+    // A code block loses its last newline in markdown: a whole file keeps the one it ends with.
+    const whole = (current: string | undefined) => (current?.endsWith('\n') && !code.endsWith('\n') ? `${code}\n` : code);
+    if (path) {
+      const { before } = await readTarget(path, view, true);
+      proposal = await proposeEdit({ path, content: whole(before) }, view);
+    } else {
+      const editor = vscode.window.activeTextEditor ?? vscode.window.visibleTextEditors.find((e) => e.document.uri.scheme === 'file');
+      if (!editor || editor.document.uri.scheme !== 'file') throw new ParleyError('bad-request', 'Open the file the code is for (or select the lines it replaces), then Apply again.');
+      const doc = editor.document;
+      const selected = !editor.selection.isEmpty;
+      const before = doc.getText();
+      const after = selected ? before.slice(0, doc.offsetAt(editor.selection.start)) + code + before.slice(doc.offsetAt(editor.selection.end)) : whole(before);
+      const relative = vscode.workspace.asRelativePath(doc.uri, view.roots.length > 1);
+      proposal = await proposeEdit({ path: relative, content: after }, view);
+      if (proposal.before !== before) throw new ParleyError('bad-request', `${relative} has unsaved changes; save it, then Apply again.`);
+    }
+    const id = `code-${randomUUID()}`;
+    await this.review(proposal, id);
+  }
+
+  private async show(id: string): Promise<void> {
+    const { proposal: p } = this.pending.get(id)!;
+    const right = vscode.Uri.from({ scheme: SCHEME, path: `/${p.path}`, query: `id=${encodeURIComponent(id)}` });
+    this.changed.fire(right);
+    // A new file is compared with an empty document of the same scheme.
+    const left = p.before === undefined ? vscode.Uri.from({ scheme: SCHEME, path: `/${p.path}`, query: 'id=' }) : vscode.Uri.file(p.absolute);
+    await vscode.commands.executeCommand('vscode.diff', left, right, `${p.path} ↔ proposed by Parley`, { preview: true, preserveFocus: true });
+  }
+
+  private async decideFromEditor(uri: vscode.Uri | undefined, accept: boolean): Promise<void> {
+    const id = idOf(uri ?? activeProposal());
+    const pending = this.pending.get(id);
+    if (!pending) {
+      void vscode.window.showInformationMessage('Parley: this proposed edit was already handled.');
+      return;
+    }
+    if (pending.fromTool) {
+      this.decisionListener?.(id, accept);
+      return;
+    }
+    if (!accept) return this.close(id);
+    const refused = await this.apply(pending.proposal, id);
+    if (refused) void vscode.window.showWarningMessage(`Parley: ${refused}`);
+  }
+
+  private async close(id: string): Promise<void> {
+    this.pending.delete(id);
+    const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.scheme === SCHEME && idOf(t.input.modified) === id);
+    if (tabs.length) await vscode.window.tabGroups.close(tabs, true);
+  }
+}
+
+function idOf(uri: vscode.Uri | undefined): string {
+  return uri?.scheme === SCHEME ? (new URLSearchParams(uri.query).get('id') ?? '') : '';
+}
+
+function activeProposal(): vscode.Uri | undefined {
+  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  return input instanceof vscode.TabInputTextDiff ? input.modified : undefined;
 }

@@ -130,6 +130,10 @@ export class Router {
       case 'codeAction':
         if (msg.action === 'copy') return host.copyToClipboard?.(msg.code);
         if (msg.action === 'newFile') return host.openDocument?.(msg.code, msg.language || 'plaintext');
+        if (msg.action === 'apply') {
+          if (!host.applyCode) throw new ParleyError('bad-request', 'Applying code needs VS Code.');
+          return host.applyCode(msg.code, msg.path);
+        }
         if (!(await host.insertAtCursor?.(msg.code))) throw new ParleyError('bad-request', 'Open a file in an editor to insert code at the cursor.');
         return;
       case 'copyText':

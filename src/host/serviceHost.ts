@@ -18,6 +18,8 @@ export interface ServiceHost {
   pickWorkspaceFiles?(): Promise<string[]>;
   openDocument?(content: string, language: string): Promise<void>;
   insertAtCursor?(text: string): Promise<boolean>;
+  /** Shows `code` as a proposed edit of `path` (else the active editor's selection or file) in a diff to accept. */
+  applyCode?(code: string, path?: string): Promise<void>;
   copyToClipboard?(text: string): Promise<void>;
   uiState?: { get(): { showControls?: boolean }; set(state: { showControls: boolean }): PromiseLike<void> };
   /** Where the providers' model lists are kept between sessions. */

@@ -46,6 +46,14 @@ export class ToolRunner {
     waiting.resolve(decision);
   }
 
+  /** An answer given in VS Code itself (an edit's Accept in the diff editor): trusted, so no chat to match. */
+  decideFromEditor(callId: string, decision: ApprovalDecision): void {
+    const waiting = this.waiting.get(callId);
+    if (!waiting) return;
+    this.waiting.delete(callId);
+    waiting.resolve(decision);
+  }
+
   /** The card's Review button: shows again what the prepared call would do. */
   async review(chatId: string, callId: string): Promise<void> {
     const prepared = this.prepared.get(callId);

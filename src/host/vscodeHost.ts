@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { ServiceHost } from './serviceHost';
 import type { EditorContext } from './prompts';
 import { readSettings } from './settings';
-import { vscodeEditPort } from './editReview';
+import { EditReviews } from './editReview';
 import { vscodeToolContext } from './toolPort';
 
 const UI_STATE_KEY = 'parley.ui';
@@ -19,6 +19,7 @@ export function vscodeHost(context: vscode.ExtensionContext, log: vscode.LogOutp
     }),
   );
   const editor = () => vscode.window.activeTextEditor ?? lastEditor;
+  const edits = new EditReviews(context, () => ({ roots: (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath), exclude: [] }));
 
   return {
     settings: readSettings,
@@ -60,7 +61,8 @@ export function vscodeHost(context: vscode.ExtensionContext, log: vscode.LogOutp
       get: () => context.globalState.get(MODEL_LISTS_KEY),
       set: (lists) => context.globalState.update(MODEL_LISTS_KEY, lists),
     },
-    edits: vscodeEditPort(context),
+    edits,
+    applyCode: (code, path) => edits.applyCode(code, path),
     modelCatalog: {
       get: () => context.globalState.get(MODEL_CATALOG_KEY),
       set: (catalog) => context.globalState.update(MODEL_CATALOG_KEY, catalog),

@@ -30,6 +30,8 @@ export interface EditPort {
   apply(proposal: EditProposal, callId: string): Promise<string | undefined>;
   /** The call ended without an accept: close its review. */
   discard(callId: string): void;
+  /** Accept or Reject pressed where the review is shown (VS Code's diff editor), for the call to act on. */
+  onDecision?(listener: (callId: string, accept: boolean) => void): void;
 }
 
 const MAX_FILE_BYTES = 2 * 1024 * 1024;
@@ -99,25 +101,28 @@ async function resolveNewFile(path: string, view: WorkspaceView): Promise<{ path
   throw new ParleyError('bad-request', `${path} cannot be created in the workspace.`);
 }
 
-/** Checks the arguments and builds the proposal; throws a message for the model when it cannot be made. */
-export async function proposeEdit(args: EditArgs, view: WorkspaceView): Promise<EditProposal> {
+/** The file a proposal is for, and its text now (undefined: it does not exist yet, and `creating` allows that). */
+export async function readTarget(path: string, view: WorkspaceView, creating: boolean): Promise<{ path: string; absolute: string; before?: string }> {
   let target: { path: string; absolute: string };
-  let before: string | undefined;
   try {
-    target = await resolveToolPath(args.path, view);
+    target = await resolveToolPath(path, view);
   } catch (err) {
     if (!(err instanceof ParleyError) || !/no longer exists/.test(err.message)) throw err;
-    if (args.edits) throw new ParleyError('bad-request', `${args.path} does not exist; give its whole content to create it.`);
-    target = await resolveNewFile(args.path, view);
+    if (!creating) throw new ParleyError('bad-request', `${path} does not exist; give its whole content to create it.`);
+    return resolveNewFile(path, view);
   }
   const stat = await fs.stat(target.absolute).catch(() => undefined);
-  if (stat) {
-    if (!stat.isFile()) throw new ParleyError('bad-request', `${target.path} is not a regular file.`);
-    if (stat.size > MAX_FILE_BYTES) throw new ParleyError('bad-request', `${target.path} is ${Math.round(stat.size / 1024)} KB; Parley edits files up to ${MAX_FILE_BYTES / 1024 / 1024} MB.`);
-    const bytes = await fs.readFile(target.absolute);
-    if (bytes.subarray(0, 8192).includes(0)) throw new ParleyError('bad-request', `${target.path} is a binary file; only text files can be edited.`);
-    before = bytes.toString('utf8');
-  }
+  if (!stat) return target;
+  if (!stat.isFile()) throw new ParleyError('bad-request', `${target.path} is not a regular file.`);
+  if (stat.size > MAX_FILE_BYTES) throw new ParleyError('bad-request', `${target.path} is ${Math.round(stat.size / 1024)} KB; Parley edits files up to ${MAX_FILE_BYTES / 1024 / 1024} MB.`);
+  const bytes = await fs.readFile(target.absolute);
+  if (bytes.subarray(0, 8192).includes(0)) throw new ParleyError('bad-request', `${target.path} is a binary file; only text files can be edited.`);
+  return { ...target, before: bytes.toString('utf8') };
+}
+
+/** Checks the arguments and builds the proposal; throws a message for the model when it cannot be made. */
+export async function proposeEdit(args: EditArgs, view: WorkspaceView): Promise<EditProposal> {
+  const { before, ...target } = await readTarget(args.path, view, args.content !== undefined);
   const after = args.edits ? applyReplacements(target.path, before ?? '', args.edits) : args.content!;
   if (after === before) throw new ParleyError('bad-request', `The proposed content of ${target.path} is the same as the file's; nothing to change.`);
   let added = 0;

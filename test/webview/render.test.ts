@@ -42,9 +42,27 @@ describe('webview: messages and streaming', function () {
     await panel.waitForPosted('codeAction', (m) => m.action === 'copy');
     await block.getByRole('button', { name: 'Open code in a new file' }).click();
     await panel.waitForPosted('codeAction', (m) => m.action === 'newFile');
+    // Apply, with no file named: the host proposes it for the active editor, shown as a diff first.
+    await block.getByRole('button', { name: /^Apply to the active editor/ }).click();
+    const apply = await panel.waitForPosted('codeAction', (m) => m.action === 'apply');
+    assert.equal(apply.path, undefined);
+    assert.match(apply.code, /^export function debounce/);
 
     await reply.getByRole('link', { name: 'ok' }).click();
     assert.equal((await panel.waitForPosted('openLink')).url, 'https://example.com');
+  });
+
+  it('a code block that names its file (```ts src/util.ts, ```ts:src/x.ts, title="…") shows the path and Apply proposes it for that file', async () => {
+    const body = '```ts src/util.ts\nexport const x = 1;\n```\n\n```py title="tools/run.py"\nprint(1)\n```\n\n```ts:../../etc/passwd\nnope\n```';
+    await panel.deliver(stateMessage({ messages: [user('u1', 'Files please'), assistant('a1', body)] }));
+    const blocks = panel.page.locator('article.message.assistant[data-id="a1"] .code-block');
+    await blocks.first().waitFor();
+    assert.deepEqual(await blocks.locator('.code-path').allTextContents(), ['src/util.ts', 'tools/run.py'], 'a path with .. is not taken as a file');
+    await blocks.nth(1).getByRole('button', { name: 'Apply to tools/run.py (review the diff first)' }).click();
+    const apply = await panel.waitForPosted('codeAction', (m) => m.action === 'apply');
+    assert.equal(apply.path, 'tools/run.py');
+    assert.equal(apply.code, 'print(1)');
+    assert.equal(apply.language, 'py');
   });
 
   it('streams text and reasoning, batched per frame, with an open code fence shown as code', async () => {
