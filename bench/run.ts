@@ -1,9 +1,9 @@
 // `npm run bench [-- <measure>...] [options]`: Parley's performance bench. Measures: render, pipeline,
-// activation, history, memory, scale, toolLoop (default: all). Prints a table (measure, figure, target, pass/fail) and writes
+// activation, history, memory, scale, toolLoop, tools (default: all). Prints a table (measure, figure, target, pass/fail) and writes
 // bench-results.json at the repo root. Expects a production build in dist/ (`npm run package`).
 //
 // Options:
-//   --runs N            runs per measure (default: render 3, pipeline 9, history 3; activation: --starts)
+//   --runs N            runs per measure (default: render 3, pipeline 9, history 3, toolLoop 7, tools 7; activation: --starts)
 //   --starts N          fresh extension-host starts for activation (default 10)
 //   --naive-budget S    stop feeding the naive renderer once it used S seconds of main-thread time (default
 //                       100; 0 = no limit: about 4 minutes at 200 KB); a stopped naive run gives a lower
@@ -28,7 +28,7 @@ import { toolLoopBench } from './measures/toolLoop';
 // A pipeline run takes about 4 s and gives one first-delta sample, which the machine's scheduling moves by
 // ±20 ms: the median needs more samples than the other measures.
 const PIPELINE_RUNS = 9;
-const MEASURES = ['render', 'pipeline', 'activation', 'history', 'memory', 'scale', 'toolLoop'] as const;
+const MEASURES = ['render', 'pipeline', 'activation', 'history', 'memory', 'scale', 'toolLoop', 'tools'] as const;
 type Measure = (typeof MEASURES)[number];
 
 function parseArgs(argv: string[]) {
@@ -92,6 +92,30 @@ async function scaleBench(): Promise<MeasureResult> {
     );
   }
   return { rows, details: { big, small } };
+}
+
+/** The workspace tools over a generated 10,000-file workspace, in a child `node` (see toolsWorker.ts). */
+function toolsBench(runs: number): Promise<MeasureResult> {
+  return new Promise((resolve, reject) => {
+    const worker = path.join(ROOT, 'bench', 'measures', 'toolsWorker.ts');
+    execFile(process.execPath, ['--require', 'tsx/cjs', worker, String(runs), '10000'], { cwd: ROOT, timeout: 600_000, maxBuffer: 16 * 2 ** 20 }, (err, stdout, stderr) => {
+      if (err) return reject(new Error(`tools worker failed: ${err.message}\n${stderr}`));
+      const r = JSON.parse(stdout.trim().split('\n').at(-1)!);
+      const rows: Row[] = (r.results as Array<Record<string, any>>).map((c) => {
+        // A search that reads the whole workspace (no early stop) should answer within a second.
+        const whole = c.tool === 'search_text' && String(c.name).includes('whole workspace');
+        return {
+          measure: 'tools', metric: `${c.name}, ${r.walked.toLocaleString('en-US')} files visible`, value: round(c.median, 0), unit: 'ms',
+          target: whole ? '< 1000 ms' : undefined, pass: whole ? c.median < 1000 : undefined, runs: c.runs.map((x: number) => round(x, 0)),
+          note: `p95 ${round(c.p95, 0)} ms; CPU ${round(c.cpuMedian, 0)} ms (median); "${c.summary}"; longest event-loop block ${round(c.cpuBlockMs, 1)} ms of thread CPU (${round(c.longestBlockMs, 0)} ms wall-clock); peak RSS +${round(c.rssGrowthMB, 1)} MB; wall-clock`,
+        };
+      });
+      const longest = Math.max(...r.results.map((c: { cpuBlockMs: number }) => c.cpuBlockMs));
+      const longestWall = Math.max(...r.results.map((c: { longestBlockMs: number }) => c.longestBlockMs));
+      rows.push({ measure: 'tools', metric: 'longest event-loop block during any tool call, in thread CPU time', value: round(longest, 1), unit: 'ms', target: '< 20 ms', pass: longest < 20, note: `the thread's CPU time between two runs of a 0 ms timer chain (the tools pause every 8 ms); wall-clock (monitorEventLoopDelay max, includes time the process waited for a core) ${round(longestWall, 0)} ms; RSS ${round(r.maxRssMB, 0)} MB at most in the worker (workspace of ${round(r.bytes / 1e6, 0)} MB, ${r.files.toLocaleString('en-US')} files with the ignored ones, generated in ${round(r.generateMs / 1000, 1)} s)` });
+      resolve({ rows, details: r });
+    });
+  });
 }
 
 function printTable(rows: Row[]): void {
@@ -164,6 +188,7 @@ async function main() {
   if (args.selected.includes('memory')) await attempt('memory', memoryBench);
   if (args.selected.includes('scale')) await attempt('scale', scaleBench);
   if (args.selected.includes('toolLoop')) await attempt('toolLoop', () => toolLoopBench(args.runs ?? 7));
+  if (args.selected.includes('tools')) await attempt('tools', () => toolsBench(args.runs ?? 7));
 
   const rows = args.selected.flatMap((m): Row[] => results[m]?.rows ?? [{ measure: m, metric: 'failed to run', value: 'error', unit: '', pass: false, note: errors[m]?.split('\n')[0] }]);
   console.log('');

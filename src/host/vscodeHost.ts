@@ -3,6 +3,7 @@ import type { ServiceHost } from './serviceHost';
 import type { EditorContext } from './prompts';
 import { readSettings } from './settings';
 import { EditReviews } from './editReview';
+import { vscodeToolContext } from './toolPort';
 
 const UI_STATE_KEY = 'parley.ui';
 const MODEL_LISTS_KEY = 'parley.modelLists';
@@ -66,5 +67,6 @@ export function vscodeHost(context: vscode.ExtensionContext, log: vscode.LogOutp
       get: () => context.globalState.get(MODEL_CATALOG_KEY),
       set: (catalog) => context.globalState.update(MODEL_CATALOG_KEY, catalog),
     },
+    toolContext: () => vscodeToolContext(() => lastEditor),
   };
 }

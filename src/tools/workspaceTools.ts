@@ -1,13 +1,13 @@
 // The read-only workspace tools a model may call: each with a valibot schema (its JSON schema for the providers
 // is derived from it), and a run that returns text for the model. Bad arguments, paths outside the workspace,
 // binary or huge files become results the model can read, never exceptions that end the reply.
-import { promises as fs } from 'node:fs';
+import { closeSync, fstatSync, openSync, promises as fs, readSync } from 'node:fs';
 import { toJsonSchema } from '@valibot/to-json-schema';
 import picomatch from 'picomatch';
 import * as v from 'valibot';
 import { ParleyError } from '../providers/errors';
 import type { ToolSpec } from '../providers/types';
-import { resolveToolPath, walkWorkspace, type WorkspaceView } from './workspaceFiles';
+import { resolveToolPath, walkWorkspace, type WorkspaceFile, type WorkspaceView } from './workspaceFiles';
 
 /** What VS Code tells the tools beyond the files (the extension's port; absent in plain Node). */
 export interface EditorPort {
@@ -59,6 +59,33 @@ function globMatcher(glob: string | undefined): (path: string) => boolean {
 
 function isBinary(bytes: Buffer): boolean {
   return bytes.subarray(0, 8192).includes(0);
+}
+
+/**
+ * A file's text for search_text, or undefined when it is not searched (over MAX_FILE_BYTES, binary, gone or
+ * unreadable). Synchronous (see SLICE_MS in workspaceFiles.ts): one open, fstat, read and close, the size
+ * checked on the open file rather than by a stat first.
+ */
+function readSearchable(absolute: string): string | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(absolute, 'r');
+    const { size } = fstatSync(fd);
+    if (size > MAX_FILE_BYTES) return undefined;
+    const bytes = Buffer.allocUnsafe(size);
+    let filled = 0;
+    while (filled < size) {
+      const read = readSync(fd, bytes, filled, size - filled, filled);
+      if (!read) break;
+      filled += read;
+    }
+    const text = bytes.subarray(0, filled);
+    return isBinary(text) ? undefined : text.toString('utf8');
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) try { closeSync(fd); } catch { /* already gone */ }
+  }
 }
 
 const readArgs = v.object({ path, startLine: v.optional(line), endLine: v.optional(line) });
@@ -133,34 +160,32 @@ const searchText: WorkspaceTool<typeof searchArgs> = {
     }
     const wanted = globMatcher(args.glob);
     const max = args.maxResults ?? 200;
+    // Most files hold no match: one test over the whole text rules them out before it is split into lines.
+    // A regular expression with lookarounds is left out of that (at a line's start or end it can see the
+    // neighbouring line in the whole text, and so miss a match the line alone has).
+    const whole = !args.isRegex || !/\(\?<?[=!]/.test(pattern.source) ? new RegExp(pattern.source, `${pattern.flags}m`) : undefined;
+    const found = (file: WorkspaceFile, text: string): string[] => {
+      if (whole && !whole.test(text)) return [];
+      const hits: string[] = [];
+      const lines = text.split(/\r?\n/);
+      for (let i = 0; i < lines.length; i++) if (pattern.test(lines[i])) hits.push(`${file.path}:${i + 1}: ${lines[i].trim().slice(0, 300)}`);
+      return hits;
+    };
+    // The walk pauses between files (see SLICE_MS), which slices this loop's reading and matching too.
     const hits: string[] = [];
     let files = 0;
-    const batch: Array<{ path: string; absolute: string }> = [];
-    const scan = async (file: { path: string; absolute: string }) => {
-      const stat = await fs.stat(file.absolute).catch(() => undefined);
-      if (!stat || stat.size > MAX_FILE_BYTES) return [];
-      const bytes = await fs.readFile(file.absolute).catch(() => undefined);
-      if (!bytes || isBinary(bytes)) return [];
-      files++;
-      const found: string[] = [];
-      const lines = bytes.toString('utf8').split(/\r?\n/);
-      for (let i = 0; i < lines.length; i++) if (pattern.test(lines[i])) found.push(`${file.path}:${i + 1}: ${lines[i].trim().slice(0, 300)}`);
-      return found;
-    };
-    // Files are read 32 at a time; results keep the walk's order.
-    const flush = async () => {
-      for (const found of await Promise.all(batch.splice(0).map(scan))) hits.push(...found);
-    };
     for await (const file of walkWorkspace(ctx.view, ctx.signal)) {
       if (!wanted(file.path)) continue;
-      batch.push(file);
-      if (batch.length === 32) await flush();
+      const text = readSearchable(file.absolute);
+      if (text === undefined) continue;
+      files++;
+      hits.push(...found(file, text));
       if (hits.length >= max) break;
     }
-    if (hits.length < max) await flush();
     if (!hits.length) return { text: `No match for ${args.isRegex ? `/${args.query}/` : `"${args.query}"`} in ${files} files.`, summary: `no matches in ${files} files` };
     const shown = hits.slice(0, max);
-    return { text: cut(shown.join('\n') + (hits.length > max ? `\n[more matches not shown; narrow the search]` : ''), 'the results'), summary: `${shown.length} matches` };
+    const stopped = hits.length >= max ? `\n[stopped at ${max} matches, there may be more; narrow the search]` : '';
+    return { text: cut(shown.join('\n') + stopped, 'the results'), summary: `${shown.length} matches in ${files} files searched` };
   },
 };
 

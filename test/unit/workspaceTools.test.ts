@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pause, SLICE_MS } from '../../src/tools/workspaceFiles';
 import { runWorkspaceTool, workspaceToolSpecs, type ToolContext } from '../../src/tools/workspaceTools';
 import { tempDir } from './helpers';
 
@@ -106,5 +107,60 @@ describe('workspace tools', () => {
     assert.equal((await run('get_problems', {})).text, 'src/hello.ts:2:3 error Cannot find name');
     assert.equal((await run('get_git_diff', {})).text, 'No uncommitted changes.');
     delete ctx.editor;
+  });
+});
+
+describe('workspace tools: search over many files', () => {
+  let ws: ReturnType<typeof tempDir>;
+  let ctx: ToolContext;
+  const run = (name: string, args: unknown) => runWorkspaceTool(name, JSON.stringify(args), ctx);
+
+  before(() => {
+    ws = tempDir('ws-many');
+    for (let d = 0; d < 10; d++) {
+      mkdirSync(join(ws.path, `d${d}`), { recursive: true });
+      for (let f = 0; f < 30; f++) writeFileSync(join(ws.path, `d${d}`, `f${f}.txt`), `line one\nneedle ${d}-${f}\nline three\n`);
+    }
+    writeFileSync(join(ws.path, 'big.txt'), `needle in a big file\n${'x'.repeat(3 * 1024 * 1024)}`);
+    writeFileSync(join(ws.path, 'starts.txt'), 'answer at the start\nnot the answer here\n');
+    ctx = { view: { roots: [ws.path], exclude: [] } };
+  });
+  after(() => ws.remove());
+
+  it('stops at maxResults, says so, and tells how many files it searched', async () => {
+    const result = await run('search_text', { query: 'needle', maxResults: 5 });
+    const lines = result.text.split('\n');
+    assert.deepEqual(lines.slice(0, 5), ['d0/f0.txt:2: needle 0-0', 'd0/f1.txt:2: needle 0-1', 'd0/f10.txt:2: needle 0-10', 'd0/f11.txt:2: needle 0-11', 'd0/f12.txt:2: needle 0-12']);
+    assert.equal(lines[5], '[stopped at 5 matches, there may be more; narrow the search]');
+    // The root's files come first (breadth-first): starts.txt (no needle; big.txt is not searched), then d0/.
+    assert.equal(result.summary, '5 matches in 6 files searched', 'no file is read after the 5th match');
+  });
+
+  it('searches every file when there are fewer matches than maxResults, and skips files over 2 MB', async () => {
+    const all = await run('search_text', { query: 'needle', maxResults: 1000 });
+    assert.equal(all.text.split('\n').length, 300);
+    assert.equal(all.summary, '300 matches in 301 files searched');
+    assert.ok(!all.text.includes('big.txt'));
+    assert.match((await run('search_text', { query: 'no such text' })).text, /^No match for "no such text" in 301 files\.$/);
+  });
+
+  it('a regular expression with a lookaround is still matched line by line', async () => {
+    const result = await run('search_text', { query: '(?<!\\S)answer', isRegex: true, glob: 'starts.txt' });
+    assert.equal(result.text, 'starts.txt:1: answer at the start\nstarts.txt:2: not the answer here');
+    const anchored = await run('search_text', { query: '^answer', isRegex: true });
+    assert.equal(anchored.text, 'starts.txt:1: answer at the start');
+  });
+
+  it('pause() hands the thread to the event loop once it has been busy for SLICE_MS', async () => {
+    await new Promise((resolve) => setImmediate(resolve));
+    await pause();
+    let ran = false;
+    setImmediate(() => (ran = true));
+    await pause();
+    assert.equal(ran, false, 'not busy long enough: no pause');
+    const until = performance.now() + SLICE_MS + 2;
+    while (performance.now() < until) { /* busy */ }
+    await pause();
+    assert.equal(ran, true);
   });
 });
