@@ -8,6 +8,9 @@ import { h, icon, textButton } from './dom';
 import { MessageList } from './messageLog';
 import { Prompts, usesBuiltins } from './prompts';
 import { KeysArea } from './keysArea';
+import { approvalOf, disableApprovalButtons } from './toolCard';
+import { chatWithToolEvent, isToolEvent } from './toolCalls';
+import { ToolPicker } from './toolPicker';
 import { currentProvider, sendBlockedReason, state, streaming } from './store';
 import { onHostMessage, post, viewState } from './vscode';
 import './styles.css';
@@ -94,6 +97,8 @@ const confirmBar = $('confirm');
 
 const controls = new ControlsArea();
 $('controls-slot').replaceWith(controls.el);
+const toolPicker = new ToolPicker();
+controls.el.append(toolPicker.el);
 const keys = new KeysArea();
 $('keys-slot').replaceWith(keys.el);
 const chatList = new ChatList(() => setChatListOpen(false, true));
@@ -281,6 +286,7 @@ function renderComposer(): void {
 function renderAll(): void {
   renderChrome();
   controls.render();
+  toolPicker.render();
   keys.render();
   chatList.render();
   prompts.render();
@@ -315,6 +321,8 @@ function handle(message: HostMessage): void {
       state.modelGone = message.modelGone;
       state.pendingAttachments = message.pendingAttachments;
       state.prompts = message.prompts;
+      state.tools = message.tools;
+      toolPicker.stateArrived();
       if (message.ui.showControls !== lastHostShowControls) {
         lastHostShowControls = message.ui.showControls;
         state.showControls = message.ui.showControls;
@@ -360,14 +368,20 @@ function handle(message: HostMessage): void {
       if (state.lastSeq < 0 && event.type !== 'start') {
         // Joined mid-stream (e.g. after a reload): continue from the text the state carried.
         const live = state.chat.messages.find((m) => m.status === 'streaming');
-        if (live) messages.startLive(live.id, live.text, live.reasoning);
+        if (live) messages.startLive(live.id, live.text, live.reasoning, live.toolCalls);
       }
       state.lastSeq = message.seq;
       if (event.type === 'start') {
         // A continued reply already has text: keep it and stream on after it.
         const message = state.chat.messages.find((m) => m.id === event.messageId);
-        messages.startLive(event.messageId, message?.text ?? '', message?.reasoning ?? '');
+        messages.startLive(event.messageId, message?.text ?? '', message?.reasoning ?? '', message?.toolCalls);
       } else messages.applyDelta(event);
+      if (isToolEvent(event)) {
+        // The panel's copy of the chat keeps the calls, so a render from it shows the same cards.
+        state.chat = chatWithToolEvent(state.chat, event);
+        const call = event.type === 'tool-update' && event.update.status === 'approval' && state.chat.messages.findLast((m) => m.status === 'streaming')?.toolCalls?.find((c) => c.id === event.id);
+        if (call) announce(`Parley wants to run ${call.name}: waiting for your approval`);
+      }
       if (event.type === 'error') announce(`Reply failed: ${event.message}`);
       else if (event.type === 'finish' && event.reason !== 'error') announce(`${event.note ? `${event.note.text} ` : ''}${finishedText(event.reason)}`);
       return;
@@ -590,6 +604,13 @@ document.addEventListener('click', (e) => {
     return;
   }
   switch (target.dataset.action) {
+    case 'approve-tool': {
+      const answer = approvalOf(target);
+      if (!chat || !answer) return;
+      post({ type: 'approveTool', chatId: chat.id, ...answer });
+      disableApprovalButtons(target);
+      return;
+    }
     case 'set-key': {
       const provider = (target.dataset.provider || chat?.config.provider) as ProviderId | undefined;
       post({ type: 'runCommand', command: 'setApiKey', ...(provider ? { provider } : {}) });

@@ -90,11 +90,11 @@ export class MessageList {
     return this.messages.findLast((m) => m.role === 'user')?.id;
   }
 
-  startLive(messageId: string, text = '', reasoning = ''): void {
+  startLive(messageId: string, text = '', reasoning = '', toolCalls?: ChatMessage['toolCalls']): void {
     const view = this.viewFor(messageId);
     if (!view) return;
     this.liveView = view;
-    view.beginLive(text, reasoning);
+    view.beginLive(text, reasoning, toolCalls);
   }
 
   applyDelta(event: StreamEvent): void {
@@ -192,7 +192,8 @@ export class MessageList {
           this.prerendering = requestIdleCallback((next) => this.prerender(next));
           return;
         }
-        prerenderMarkdown(message.text);
+        // A reply with tool calls renders its text in pieces, which this cache does not know.
+        if (!message.toolCalls?.length) prerenderMarkdown(message.text);
         if (message.reasoning) prerenderMarkdown(message.reasoning);
       }
     }
@@ -352,7 +353,8 @@ function spacer(): HTMLElement {
 
 /** What, besides the width, a message's height depends on; a measured height is kept while this stays the same. */
 function shapeOf(m: ChatMessage): string {
-  return `${m.text.length}|${m.reasoning ? 1 : 0}|${m.status ?? ''}|${m.error?.message.length ?? -1}|${m.note?.text.length ?? -1}|${m.attachments?.length ?? 0}|${m.usage ? 1 : 0}|${m.citations?.length ?? 0}`;
+  const calls = m.toolCalls?.map((c) => `${c.status}${c.result === undefined ? '' : 'r'}`).join(',') ?? '';
+  return `${calls}|${m.text.length}|${m.reasoning ? 1 : 0}|${m.status ?? ''}|${m.error?.message.length ?? -1}|${m.note?.text.length ?? -1}|${m.attachments?.length ?? 0}|${m.usage ? 1 : 0}|${m.citations?.length ?? 0}`;
 }
 
 /** A height for a message never shown at this width: its text's lines wrapped at the width, plus its frame. */
@@ -366,5 +368,7 @@ function estimateHeight(m: ChatMessage, width: number): number {
     lines += Math.max(1, Math.ceil((stop - start) / charsPerLine));
     start = stop + 1;
   }
-  return 48 + lines * 20 + (m.reasoning ? 26 : 0) + (m.attachments?.length ? 30 : 0) + (m.error ? 40 : 0) + (m.note ? 30 : 0) + (m.citations?.length ? 24 + m.citations.length * 20 : 0) + (m.usage || m.status ? 20 : 0);
+  // A tool card: its head, and its collapsed arguments and result.
+  const cards = (m.toolCalls ?? []).reduce((sum, c) => sum + 34 + (c.arguments ? 24 : 0) + (c.result !== undefined ? 24 : 0) + (c.status === 'approval' ? 36 : 0), 0);
+  return 48 + cards + lines * 20 + (m.reasoning ? 26 : 0) + (m.attachments?.length ? 30 : 0) + (m.error ? 40 : 0) + (m.note ? 30 : 0) + (m.citations?.length ? 24 + m.citations.length * 20 : 0) + (m.usage || m.status ? 20 : 0);
 }

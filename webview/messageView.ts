@@ -2,7 +2,9 @@ import type { ChatMessage, Citation, ErrorAction, ErrorKind, StreamEvent, Usage 
 import { costText } from './cost';
 import { h, humanSize, icon, iconButton, textButton } from './dom';
 import { enhance, renderMarkdown } from './markdown';
+import { ReplyBody } from './replyBody';
 import { StreamingMarkdown } from './streamingMarkdown';
+import { applyToolEvent, isToolEvent } from './toolCalls';
 
 const STATUS_LABEL: Record<string, string> = {
   stopped: 'Stopped',
@@ -34,9 +36,14 @@ function usageText(usage: Usage | undefined): string {
   return parts.length ? `${parts.join(' · ')} tokens` : '';
 }
 
+/** What of its tool calls changes how a reply looks (not their full texts, which may be long). */
+function toolCallsVersion(m: ChatMessage): string {
+  return (m.toolCalls ?? []).map((c) => `${c.id}:${c.textOffset}:${c.status}:${c.arguments.length}:${c.result?.length ?? -1}:${c.isError ? 1 : 0}:${c.summary ?? ''}:${c.durationMs ?? ''}`).join(',');
+}
+
 /** Everything but the texts (compared as strings) that changes how a message looks. */
 function versionOf(m: ChatMessage): string {
-  return `${m.status ?? ''}|${m.error?.kind ?? ''}|${m.error?.message ?? ''}|${m.error?.action ?? ''}|${m.note?.text ?? ''}|${usageText(m.usage)}|${m.cost}|${m.attachments?.length ?? 0}|${m.citations?.length ?? 0}`;
+  return `${toolCallsVersion(m)}|${m.status ?? ''}|${m.error?.kind ?? ''}|${m.error?.message ?? ''}|${m.error?.action ?? ''}|${m.note?.text ?? ''}|${usageText(m.usage)}|${m.cost}|${m.attachments?.length ?? 0}|${m.citations?.length ?? 0}`;
 }
 
 function hostOf(url: string): string {
@@ -57,7 +64,8 @@ export class MessageView {
   private readonly attachments: HTMLElement;
   private readonly sources: HTMLElement;
   private readonly footer: HTMLElement;
-  private live?: { text: StreamingMarkdown; reasoning: StreamingMarkdown; dirty: boolean };
+  private readonly reply: ReplyBody;
+  private live?: { reasoning: StreamingMarkdown; dirty: boolean };
   private editor?: HTMLElement;
   private version = '';
   private renderedText = '';
@@ -83,6 +91,7 @@ export class MessageView {
     this.body = h('div', { class: user ? 'message-body user-text' : 'message-body markdown' });
     this.sources = h('nav', { class: 'message-sources', 'aria-label': 'Sources', hidden: true });
     this.footer = h('div', { class: 'message-footer' });
+    this.reply = new ReplyBody(this.body);
     this.el.append(header, this.reasoning, this.attachments, this.body, this.sources, this.footer);
     this.update(message);
   }
@@ -104,9 +113,8 @@ export class MessageView {
       if (message.role === 'user') {
         if (!this.editor) this.body.textContent = message.text;
       } else {
-        this.body.innerHTML = renderMarkdown(message.text);
+        this.reply.render(message.text, message.toolCalls);
         this.reasoningBody.innerHTML = message.reasoning ? renderMarkdown(message.reasoning) : '';
-        enhance(this.body);
         enhance(this.reasoningBody);
       }
     }
@@ -176,9 +184,9 @@ export class MessageView {
     return !!this.live;
   }
 
-  /** The reply's text as shown (code blocks' labels included, markdown syntax not). */
+  /** The reply's text as shown (code blocks' labels included, markdown syntax not; tool cards left out). */
   get shownText(): string {
-    return this.body.textContent ?? '';
+    return this.message.role === 'user' ? (this.body.textContent ?? '') : this.reply.shownText;
   }
 
   startEdit(onSubmit: (text: string) => void): void {
@@ -228,11 +236,11 @@ export class MessageView {
   // ---- streaming ----
 
   /** Starts rendering a reply as it streams. */
-  beginLive(text = '', reasoning = ''): void {
-    this.body.replaceChildren();
+  beginLive(text = '', reasoning = '', toolCalls?: ChatMessage['toolCalls']): void {
     this.reasoningBody.replaceChildren();
-    this.live = { text: new StreamingMarkdown(this.body), reasoning: new StreamingMarkdown(this.reasoningBody), dirty: true };
-    this.live.text.append(text);
+    this.reply.beginLive(text, toolCalls);
+    this.live = { reasoning: new StreamingMarkdown(this.reasoningBody), dirty: true };
+    if (toolCalls?.length) this.message = { ...this.message, toolCalls };
     this.live.reasoning.append(reasoning);
     this.reasoning.hidden = !reasoning;
     this.el.dataset.status = 'streaming';
@@ -242,9 +250,15 @@ export class MessageView {
   /** Applies one event; returns true when the DOM needs a (batched) flush. */
   applyDelta(event: StreamEvent): boolean {
     if (!this.live) return false;
+    if (isToolEvent(event)) {
+      this.message = { ...this.message, toolCalls: applyToolEvent(this.message.toolCalls, event) };
+      if (!this.reply.applyTool(event)) return false;
+      this.live.dirty = true;
+      return true;
+    }
     switch (event.type) {
       case 'text-delta':
-        this.live.text.append(event.text);
+        this.reply.appendText(event.text);
         break;
       case 'reasoning-delta':
         this.live.reasoning.append(event.text);
@@ -270,6 +284,8 @@ export class MessageView {
         this.renderFooter(this.message);
         return false;
       case 'finish': {
+        // The model stopped to have tools run: the reply goes on after their results.
+        if (event.reason === 'tool-calls') return true;
         const status = event.reason === 'stopped' ? 'stopped' : event.reason === 'error' ? 'error' : event.reason === 'interrupted' ? 'interrupted' : 'done';
         this.message = { ...this.message, status, ...(event.note && { note: event.note }) };
         this.renderFooter(this.message);
@@ -289,20 +305,16 @@ export class MessageView {
   flushLive(): void {
     if (!this.live?.dirty) return;
     this.live.dirty = false;
-    this.live.text.flush();
+    this.reply.flush();
     this.live.reasoning.flush();
   }
 
   private endLive(message: ChatMessage): void {
     if (!this.live) return;
-    const { text, reasoning } = this.live;
+    const { reasoning } = this.live;
     this.live = undefined;
     // The host's final text is authoritative; if it matches what streamed, keep the streamed DOM as it is.
-    if (text.value === message.text) text.flush(true);
-    else {
-      this.body.innerHTML = renderMarkdown(message.text);
-      enhance(this.body);
-    }
+    this.reply.end(message.text, message.toolCalls);
     if ((message.reasoning ?? '') === reasoning.value) reasoning.flush(true);
     else {
       this.reasoningBody.innerHTML = renderMarkdown(message.reasoning ?? '');

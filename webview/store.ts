@@ -1,5 +1,5 @@
 // The panel's mirror of the host's state, shared by the panel's modules (the host owns the truth).
-import type { AttachmentInfo, Capabilities, Chat, ChatSummary, ControlName, HostMessage, ProviderInfo } from '../src/protocol';
+import type { AttachmentInfo, Capabilities, Chat, ChatSummary, ControlName, HostMessage, ProviderInfo, ToolInfo } from '../src/protocol';
 
 export interface PanelState {
   chat?: Chat;
@@ -10,6 +10,8 @@ export interface PanelState {
   modelGone?: Extract<HostMessage, { type: 'state' }>['modelGone'];
   pendingAttachments: AttachmentInfo[];
   prompts: string[];
+  /** The tools the host offers (the chat's picker turns them on and off). */
+  tools?: ToolInfo[];
   showControls: boolean;
   /** The request whose events this panel shows; events of any other request are dropped. */
   requestId?: string;

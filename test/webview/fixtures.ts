@@ -1,6 +1,6 @@
 // Host messages for the webview tests: a state builder and stream helpers. Every message goes through the
 // protocol's schema in Panel.deliver, so these stay honest when the protocol changes.
-import type { Capabilities, Chat, ChatConfig, ChatMessage, HostMessage, ProviderInfo, StreamEvent } from '../../src/protocol';
+import type { Capabilities, Chat, ChatConfig, ChatMessage, HostMessage, ProviderInfo, StreamEvent, ToolInfo } from '../../src/protocol';
 
 type StateMessage = Extract<HostMessage, { type: 'state' }>;
 
@@ -101,6 +101,7 @@ export interface StateOptions {
   providers?: ProviderInfo[];
   chats?: StateMessage['chats'];
   modelGone?: StateMessage['modelGone'];
+  tools?: ToolInfo[];
 }
 
 export function stateMessage(o: StateOptions = {}): StateMessage {
@@ -129,6 +130,7 @@ export function stateMessage(o: StateOptions = {}): StateMessage {
     prompts: o.prompts ?? PROMPTS,
     ui: { showControls: o.showControls ?? false },
     ...(o.modelGone && { modelGone: o.modelGone }),
+    ...(o.tools && { tools: o.tools }),
   };
 }
 
