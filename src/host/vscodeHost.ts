@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { ServiceHost } from './serviceHost';
 import type { EditorContext } from './prompts';
 import { readSettings } from './settings';
+import { vscodeToolbox } from './vscodeTools';
 
 const UI_STATE_KEY = 'parley.ui';
 const MODEL_LISTS_KEY = 'parley.modelLists';
@@ -62,5 +63,6 @@ export function vscodeHost(context: vscode.ExtensionContext, log: vscode.LogOutp
       get: () => context.globalState.get(MODEL_CATALOG_KEY),
       set: (catalog) => context.globalState.update(MODEL_CATALOG_KEY, catalog),
     },
+    vscodeTools: vscodeToolbox(),
   };
 }
