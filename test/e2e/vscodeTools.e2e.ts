@@ -124,6 +124,10 @@ describe('e2e: VS Code\'s language-model tools and MCP tools in Parley', functio
     await until(() => panel.locator('#provider').inputValue(), (v) => v === 'groq', 'the chat to be on Groq (key from the environment)');
     groq.enqueue({ kind: 'sse', frames: toolCallChunks([{ id: 'call_clock1', name: CLOCK, pieces: ['{"ci', 'ty": "Oslo"}'] }], { model: MODEL }) });
     groq.enqueue(chatStream(['It is 12:34 ', 'in Oslo.'], { model: MODEL }));
+    // The panel's tool picker shows where each tool comes from (the info Parley sends with the chat state).
+    const pickerTags = async (name: string) => (await panel.locator(`.tool-item:has(input[data-tool="${name}"]) .tool-tags`).textContent())?.trim();
+    assert.equal(await pickerTags(CLOCK), 'can change files · VS Code');
+    assert.equal(await pickerTags(WORD_COUNT), 'can change files · MCP');
     const sentBefore = groq.requests.length;
     await send('What time is it in Oslo?');
 
