@@ -1,5 +1,5 @@
 // `npm run bench [-- <measure>...] [options]`: Parley's performance bench. Measures: render, pipeline,
-// activation, history, memory (default: all). Prints a table (measure, figure, target, pass/fail) and writes
+// activation, history, memory, scale, toolLoop (default: all). Prints a table (measure, figure, target, pass/fail) and writes
 // bench-results.json at the repo root. Expects a production build in dist/ (`npm run package`).
 //
 // Options:
@@ -23,11 +23,12 @@ import { activationBench } from './measures/activation';
 import { historyBench } from './measures/history';
 import { pipelineBench } from './measures/pipeline';
 import { renderBench } from './measures/render';
+import { toolLoopBench } from './measures/toolLoop';
 
 // A pipeline run takes about 4 s and gives one first-delta sample, which the machine's scheduling moves by
 // ±20 ms: the median needs more samples than the other measures.
 const PIPELINE_RUNS = 9;
-const MEASURES = ['render', 'pipeline', 'activation', 'history', 'memory', 'scale'] as const;
+const MEASURES = ['render', 'pipeline', 'activation', 'history', 'memory', 'scale', 'toolLoop'] as const;
 type Measure = (typeof MEASURES)[number];
 
 function parseArgs(argv: string[]) {
@@ -162,6 +163,7 @@ async function main() {
   }
   if (args.selected.includes('memory')) await attempt('memory', memoryBench);
   if (args.selected.includes('scale')) await attempt('scale', scaleBench);
+  if (args.selected.includes('toolLoop')) await attempt('toolLoop', () => toolLoopBench(args.runs ?? 7));
 
   const rows = args.selected.flatMap((m): Row[] => results[m]?.rows ?? [{ measure: m, metric: 'failed to run', value: 'error', unit: '', pass: false, note: errors[m]?.split('\n')[0] }]);
   console.log('');

@@ -29,6 +29,12 @@ export type ReasoningEffort = v.InferOutput<typeof ReasoningEffortSchema>;
 /** How a reasoning model's thinking comes back (Groq): separated, inline in `<think>` tags, or not at all. */
 export const REASONING_FORMATS = ['parsed', 'raw', 'hidden'] as const;
 export type ReasoningFormat = (typeof REASONING_FORMATS)[number];
+/**
+ * Tools a provider runs on its own servers (Groq's built-in tools): gpt-oss takes `browser_search` and
+ * `code_interpreter`; the compound systems choose among the rest.
+ */
+export const SERVER_TOOLS = ['browser_search', 'code_interpreter', 'web_search', 'visit_website', 'browser_automation', 'wolfram_alpha'] as const;
+export type ServerTool = (typeof SERVER_TOOLS)[number];
 /** Groq's service tiers. */
 export const SERVICE_TIERS = ['auto', 'on_demand', 'flex', 'performance'] as const;
 export type ServiceTier = (typeof SERVICE_TIERS)[number];
@@ -55,6 +61,8 @@ export const ChatConfigSchema = v.object({
   jsonSchema: v.optional(v.pipe(v.string(), v.maxLength(100_000))),
   /** Tools the user turned off for this chat (the tool picker). */
   disabledTools: v.optional(v.pipe(v.array(toolName), v.maxLength(500))),
+  /** The provider's own tools the model may use (`Capabilities.serverTools`); null: the model's default. */
+  serverTools: v.optional(v.nullable(v.pipe(v.array(v.picklist(SERVER_TOOLS)), v.maxLength(SERVER_TOOLS.length)))),
   /** Tools that are off until turned on (`ToolInfo.defaultOn` false) which the user turned on for this chat. */
   enabledTools: v.optional(v.pipe(v.array(toolName), v.maxLength(500))),
 });
@@ -171,6 +179,8 @@ export const ToolCallSchema = v.object({
   /** Where in the reply's text the step that made it ended: its card sits there, and replay splits the text there. */
   textOffset: count,
   ...ToolCallUpdateSchema.entries,
+  /** Run by the provider on its servers (Groq's built-in tools): shown as a card, never run or replayed by Parley. */
+  byProvider: v.optional(v.boolean()),
   /** Gemini's thought signature, sent back with the call. */
   signature: v.optional(v.pipe(v.string(), v.maxLength(100_000))),
 });
@@ -251,6 +261,11 @@ export const CapabilitiesSchema = v.object({
   contextWindow: v.optional(finiteNumber),
   maxOutput: v.optional(finiteNumber),
   toolCalls: v.optional(v.boolean()),
+  /** Why the model is offered no tools, when `toolCalls` is false for a reason the provider gives. */
+  toolCallsReason: v.optional(v.string()),
+  /** The provider's own tools this model can use, and those on when the chat has not chosen. */
+  serverTools: v.optional(v.array(v.picklist(SERVER_TOOLS))),
+  serverToolsDefault: v.optional(v.array(v.picklist(SERVER_TOOLS))),
   /** The efforts this model accepts, when it takes a reasoning effort at all. */
   reasoningEfforts: v.optional(v.array(ReasoningEffortSchema)),
   reasoningFormats: v.optional(v.array(v.picklist(REASONING_FORMATS))),
@@ -309,6 +324,8 @@ export const WebviewMessageSchema = v.variant('type', [
   v.object({ type: v.literal('setConfig'), chatId, patch: ChatConfigPatchSchema }),
   /** The user's answer to a tool call waiting for approval in the card. */
   v.object({ type: v.literal('approveTool'), chatId, callId: toolCallId, decision: v.picklist(['once', 'chat', 'deny']) }),
+  /** Show again what a call waiting for approval would do (an edit's diff). */
+  v.object({ type: v.literal('reviewTool'), chatId, callId: toolCallId }),
   // chats
   v.object({ type: v.literal('newChat') }),
   v.object({ type: v.literal('switchChat'), chatId }),

@@ -12,6 +12,7 @@ import { ReplyRunner } from './replyRunner';
 import { Router } from './router';
 import { ToolRunner } from './toolRunner';
 import { combineToolboxes, workspaceToolbox } from '../tools/toolbox';
+import { editToolbox } from '../tools/editToolbox';
 import type { Client, ServiceHost } from './serviceHost';
 
 export type { MessageListener } from './chatStore';
@@ -38,7 +39,11 @@ export class ChatService {
     this.store = new ChatStore(history, (line) => host.log(line));
     // The parts below reach each other through these arrows, so that construction order does not matter.
     const refresh = new ModelRefresh(host, keys, this.models, () => this.panels.broadcast());
-    const toolbox = combineToolboxes(host.toolContext && workspaceToolbox(() => host.toolContext?.()), host.vscodeTools);
+    const toolbox = combineToolboxes(
+      host.toolContext && workspaceToolbox(() => host.toolContext?.()),
+      host.toolContext && host.edits && editToolbox(() => host.toolContext?.().view, host.edits),
+      host.vscodeTools,
+    );
     this.tools = new ToolRunner(() => host.settings());
     this.panels = new PanelState(host, keys, this.store, this.models, refresh, (chatId) => this.runner.requestId(chatId), toolbox);
     this.runner = new ReplyRunner(

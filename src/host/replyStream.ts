@@ -1,5 +1,5 @@
 import type { ChatConfig, ChatMessage, FinishNote, FinishReason, StreamEvent, ToolCall, Usage } from '../protocol';
-import type { ProviderAdapter, ToolSpec, Turn } from '../providers/types';
+import type { AdapterEvent, ProviderAdapter, ToolSpec, Turn } from '../providers/types';
 
 const PERSIST_INTERVAL_MS = 1000;
 
@@ -37,6 +37,7 @@ export async function streamStep(ctx: StepContext, step: number, turns: Turn[], 
   let stepUsage: Usage = {};
   const calls: ToolCall[] = [];
   const byProviderId = new Map<string, ToolCall>();
+  const serverCalls = new Map<number, ToolCall>();
   let finish: StepResult['finish'];
   let lastPersist = Date.now();
   ctx.armIdleTimer();
@@ -87,6 +88,9 @@ export async function streamStep(ctx: StepContext, step: number, turns: Turn[], 
         if (call && event.signature) call.signature = event.signature;
         continue;
       }
+      case 'server-tool':
+        serverTool(ctx, step, event, serverCalls);
+        continue;
       case 'finish':
         finish = { reason: event.reason, ...(event.note && { note: event.note }) };
         if (calls.length && event.reason === 'tool-calls') continue;
@@ -106,6 +110,31 @@ export async function streamStep(ctx: StepContext, step: number, turns: Turn[], 
     }
   }
   return { finish, calls };
+}
+
+/** A tool the provider ran: a card that starts running and ends done, its sources added to the reply's citations. */
+function serverTool(ctx: StepContext, step: number, event: Extract<AdapterEvent, { type: 'server-tool' }>, known: Map<number, ToolCall>): void {
+  const { reply, send } = ctx;
+  let call = known.get(event.index);
+  if (!call) {
+    call = { id: uniqueId(reply, `server_${step}_${event.index}`), name: validName(event.name), arguments: event.arguments, step, textOffset: reply.text.length, status: 'running', byProvider: true };
+    known.set(event.index, call);
+    (reply.toolCalls ??= []).push(call);
+    send({ type: 'tool-call', id: call.id, name: call.name, step, textOffset: call.textOffset });
+    if (call.arguments) send({ type: 'tool-args', id: call.id, text: call.arguments });
+    send({ type: 'tool-update', id: call.id, update: { status: 'running' } });
+  }
+  for (const citation of event.sources ?? []) {
+    if (citation.url.length > 8192 || reply.citations?.some((c) => c.url === citation.url)) continue;
+    const kept = { url: citation.url, ...(citation.title && { title: citation.title.slice(0, 1000) }) };
+    (reply.citations ??= []).push(kept);
+    send({ type: 'citation', citation: kept });
+  }
+  if (event.output === undefined || call.status === 'done') return;
+  const sources = event.sources?.length ? `${event.sources.length} sources` : undefined;
+  const update = { status: 'done' as const, result: event.output.slice(0, 100_000), ...(sources && { summary: sources }) };
+  Object.assign(call, update);
+  send({ type: 'tool-update', id: call.id, update });
 }
 
 function addUsage(a: Usage, b: Usage): Usage {

@@ -8,7 +8,8 @@ const NOT_RUN = 'This call did not run: the reply ended before it could.';
 
 /** `from`: only the part of the reply from this step and text offset on (what a continued reply added). */
 export function replyTurns(reply: Pick<ChatMessage, 'text' | 'toolCalls'>, from = { step: 1, text: 0 }): Turn[] {
-  const calls = (reply.toolCalls ?? []).filter((c) => c.step >= from.step);
+  // Calls the provider ran itself are part of what it wrote, not calls to send back.
+  const calls = (reply.toolCalls ?? []).filter((c) => c.step >= from.step && !c.byProvider);
   if (!calls.length) return reply.text.length > from.text ? [{ role: 'assistant', text: reply.text.slice(from.text) }] : [];
   const steps = new Map<number, ToolCall[]>();
   for (const call of calls) steps.set(call.step, [...(steps.get(call.step) ?? []), call]);

@@ -74,6 +74,8 @@ export class Router {
       }
       case 'approveTool':
         return this.parts.tools.decide(msg.chatId, msg.callId, msg.decision);
+      case 'reviewTool':
+        return this.parts.tools.review(msg.chatId, msg.callId);
       case 'setConfig':
         return lifecycle.setConfig(await store.getOrThrow(msg.chatId), msg.patch);
       case 'newChat':

@@ -5,6 +5,7 @@ import type { ServiceSettings } from './serviceSettings';
 import type { WorkspaceView } from '../tools/workspaceFiles';
 import type { EditorPort } from '../tools/workspaceTools';
 import type { Toolbox } from '../tools/toolbox';
+import type { EditPort } from '../tools/edits';
 
 /** What the service needs from VS Code, injected so it runs with real parts and no `vscode` in unit tests. */
 export interface ServiceHost {
@@ -25,6 +26,8 @@ export interface ServiceHost {
   modelCatalog?: CatalogStore;
   /** The workspace and editor as the model's tools see them; without it no tools are offered. */
   toolContext?(): { view: WorkspaceView; editor?: EditorPort };
+  /** Shows proposed edits as diffs and writes accepted ones; without it no edit tool is offered. */
+  edits?: EditPort;
   /** Tools from outside Parley: VS Code's language-model tools (other extensions', MCP servers'). */
   vscodeTools?: Toolbox;
 }

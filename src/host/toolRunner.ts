@@ -33,6 +33,8 @@ export interface StepCalls {
  */
 export class ToolRunner {
   private readonly waiting = new Map<string, Waiting>();
+  /** Calls whose tool prepared something to review (an edit's diff), while they wait or run. */
+  private readonly prepared = new Map<string, { chatId: string; tool: OfferedTool }>();
 
   constructor(private readonly settings: () => ServiceSettings) {}
 
@@ -42,6 +44,13 @@ export class ToolRunner {
     if (!waiting || waiting.chatId !== chatId) throw new ParleyError('bad-request', 'That tool call is not waiting for approval any more.');
     this.waiting.delete(callId);
     waiting.resolve(decision);
+  }
+
+  /** The card's Review button: shows again what the prepared call would do. */
+  async review(chatId: string, callId: string): Promise<void> {
+    const prepared = this.prepared.get(callId);
+    if (!prepared || prepared.chatId !== chatId) throw new ParleyError('bad-request', 'That tool call has nothing to review any more.');
+    await prepared.tool.review?.(callId);
   }
 
   async runStep(step: StepCalls): Promise<void> {
@@ -61,10 +70,30 @@ export class ToolRunner {
       update(step, call, { status: 'failed', isError: true, result: `There is no tool named "${call.name}" in this chat. The tools offered are: ${offered}.` });
       return;
     }
+    try {
+      await this.prepareAndRun(step, call, tool);
+    } finally {
+      this.prepared.delete(call.id);
+      tool.release?.(call.id);
+    }
+  }
+
+  private async prepareAndRun(step: StepCalls, call: ToolCall, tool: OfferedTool): Promise<void> {
     const tools = this.settings().tools ?? DEFAULT_TOOL_SETTINGS;
+    // What a prepared call will do ("hello.ts (+3 −1 lines)"), shown in its card while it asks and runs.
+    let summary: string | undefined;
+    if (tool.prepare) {
+      const prepared = await tool.prepare(call.arguments, call.id, step.signal).catch((err: unknown) => ({ error: { text: `${call.name} failed: ${(err as Error)?.message ?? err}`, isError: true }, summary: undefined }));
+      if (prepared.error) {
+        update(step, call, { status: 'failed', result: cut(prepared.error.text), isError: true });
+        return;
+      }
+      if (prepared.summary) summary = prepared.summary.slice(0, 1000);
+      this.prepared.set(call.id, { chatId: step.chat.id, tool });
+    }
     const mustAsk = !(step.chat.allowedTools ?? []).includes(call.name) && (tools.approval === 'always' || !tool.info.readOnly);
     if (mustAsk) {
-      update(step, call, { status: 'approval' });
+      update(step, call, { status: 'approval', ...(summary && { summary }) });
       const decision = await this.approval(step, call);
       if (decision === 'cancelled') {
         update(step, call, { status: 'cancelled', result: 'Stopped by the user before this call was approved.', isError: true });
@@ -79,14 +108,14 @@ export class ToolRunner {
         await step.save();
       }
     }
-    update(step, call, { status: 'running' });
+    update(step, call, { status: 'running', ...(summary && { summary }) });
     const started = Date.now();
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(), tools.timeoutSeconds * 1000);
     const signal = AbortSignal.any([step.signal, timeout.signal]);
     try {
       // A tool that ignores its signal still gives way: the race ends the wait, not the tool.
-      const output = await Promise.race([tool.run(call.arguments, signal), aborted(signal)]);
+      const output = await Promise.race([tool.run(call.arguments, signal, call.id), aborted(signal)]);
       const durationMs = Date.now() - started;
       if (output === 'aborted') {
         if (step.signal.aborted) update(step, call, { status: 'cancelled', result: `Stopped by the user while ${call.name} ran.`, isError: true, durationMs });

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { ServiceHost } from './serviceHost';
 import type { EditorContext } from './prompts';
 import { readSettings } from './settings';
+import { vscodeEditPort } from './editReview';
 import { vscodeToolbox } from './vscodeTools';
 
 const UI_STATE_KEY = 'parley.ui';
@@ -59,6 +60,7 @@ export function vscodeHost(context: vscode.ExtensionContext, log: vscode.LogOutp
       get: () => context.globalState.get(MODEL_LISTS_KEY),
       set: (lists) => context.globalState.update(MODEL_LISTS_KEY, lists),
     },
+    edits: vscodeEditPort(context),
     modelCatalog: {
       get: () => context.globalState.get(MODEL_CATALOG_KEY),
       set: (catalog) => context.globalState.update(MODEL_CATALOG_KEY, catalog),

@@ -39,7 +39,8 @@ export function withFacts(caps: Capabilities, facts: ModelFacts | undefined, mod
   }
   if (facts.vision !== undefined) out.vision = facts.vision;
   if (facts.reasoning !== undefined) out.reasoning = facts.reasoning;
-  if (facts.toolCalls !== undefined) out.toolCalls = facts.toolCalls;
+  // A provider rule against tools (a reason given) outranks the catalog.
+  if (facts.toolCalls !== undefined && !caps.toolCallsReason) out.toolCalls = facts.toolCalls;
   if (facts.price) out.price = facts.price;
   if (facts.temperature === false) {
     for (const name of ['temperature', 'topP'] as const) {
@@ -84,6 +85,8 @@ export function applyCapabilities(config: ChatConfig, caps: Capabilities): ChatC
   else if (out.reasoningFormat === 'raw' && caps.rawReasoningWithJson && (out.jsonMode || out.jsonSchema)) out.reasoningFormat = null;
   if (!supported('serviceTier')) out.serviceTier = null;
   if (!supported('jsonSchema')) out.jsonSchema = '';
+  if (!caps.serverTools?.length) out.serverTools = null;
+  else if (out.serverTools) out.serverTools = out.serverTools.filter((t) => caps.serverTools!.includes(t));
   if (!supported('system')) out.system = '';
   return out;
 }

@@ -83,6 +83,31 @@ function* citationsOf(annotations: RawAnnotation[] | null | undefined): Iterable
   }
 }
 
+/** Groq's `executed_tools`: the built-in tools it ran, first without output (started), then with it (done). */
+interface RawExecutedTool {
+  index?: number;
+  type?: string;
+  arguments?: string;
+  output?: string | null;
+  search_results?: { results?: Array<{ url?: string; title?: string }> | null } | null;
+  browser_results?: Array<{ url?: string; title?: string }> | null;
+}
+
+function* executedToolsOf(tools: RawExecutedTool[] | null | undefined): Iterable<AdapterEvent> {
+  for (const [position, t] of (tools ?? []).entries()) {
+    const found = [...(t.search_results?.results ?? []), ...(t.browser_results ?? [])];
+    const sources = found.flatMap((r) => (r.url && /^https?:\/\//i.test(r.url) ? [{ url: r.url, ...(r.title && { title: r.title }) }] : []));
+    yield {
+      type: 'server-tool',
+      index: t.index ?? position,
+      name: t.type || 'tool',
+      arguments: t.arguments ?? '',
+      ...(typeof t.output === 'string' && { output: t.output }),
+      ...(sources.length && { sources }),
+    };
+  }
+}
+
 interface RawToolCallDelta { index?: number; id?: string | null; function?: { name?: string | null; arguments?: string | null } | null }
 
 /**
@@ -117,7 +142,7 @@ class ToolCallReader {
 
 export interface ChunkLike {
   choices?: Array<{
-    delta?: { content?: string | null; reasoning?: string | null; reasoning_content?: string | null; annotations?: RawAnnotation[] | null; tool_calls?: RawToolCallDelta[] | null } | null;
+    delta?: { content?: string | null; reasoning?: string | null; reasoning_content?: string | null; annotations?: RawAnnotation[] | null; tool_calls?: RawToolCallDelta[] | null; executed_tools?: RawExecutedTool[] | null } | null;
     finish_reason?: string | null;
   }>;
   usage?: RawUsage | null;
@@ -140,6 +165,7 @@ export async function* readChunks(stream: AsyncIterable<ChunkLike>, signal: Abor
     const content = choice?.delta?.content;
     if (content) yield { type: 'text-delta', text: content };
     yield* citationsOf(choice?.delta?.annotations);
+    yield* executedToolsOf(choice?.delta?.executed_tools);
     yield* calls.read(choice?.delta?.tool_calls);
     if (choice?.finish_reason && choice.finish_reason !== 'error') finish = mapFinishReason(choice.finish_reason);
     const usage = chunk.x_groq?.usage ?? chunk.usage;
@@ -162,9 +188,10 @@ function streamError(body: unknown): Error {
 }
 
 /** A whole (non-streamed) chat.completion delivered as one delta, e.g. Groq's JSON mode. */
-export function* readCompletion(completion: { choices?: Array<{ message?: { content?: string | null; reasoning?: string | null; annotations?: RawAnnotation[] | null; tool_calls?: RawToolCallDelta[] | null }; finish_reason?: string | null }>; usage?: RawUsage | null }): Iterable<AdapterEvent> {
+export function* readCompletion(completion: { choices?: Array<{ message?: { content?: string | null; reasoning?: string | null; annotations?: RawAnnotation[] | null; tool_calls?: RawToolCallDelta[] | null; executed_tools?: RawExecutedTool[] | null }; finish_reason?: string | null }>; usage?: RawUsage | null }): Iterable<AdapterEvent> {
   const choice = completion.choices?.[0];
   if (choice?.message?.reasoning) yield { type: 'reasoning-delta', text: choice.message.reasoning };
+  yield* executedToolsOf(choice?.message?.executed_tools);
   if (choice?.message?.content) yield { type: 'text-delta', text: choice.message.content };
   yield* citationsOf(choice?.message?.annotations);
   const calls = new ToolCallReader();

@@ -1,4 +1,4 @@
-import type { ChatConfig, ReasoningEffort, ReasoningFormat } from '../protocol';
+import type { ChatConfig, ReasoningEffort, ReasoningFormat, ServerTool } from '../protocol';
 import { describeCapabilities } from './capabilities';
 import { configuredSchema } from './jsonSchema';
 import { readChunks, readCompletion, toChatMessages, toChatTools } from './chatCompletions';
@@ -17,6 +17,22 @@ export const isGroqReasoningModel = (model: string) => /gpt-oss|qwen3|deepseek-r
 const isVisionModel = (model: string) => /llama-4|vision|maverick|scout/i.test(model);
 const isGptOss = (model: string) => /gpt-oss/i.test(model);
 const isQwen3 = (model: string) => /qwen3/i.test(model);
+const isCompound = (model: string) => /^groq\/compound|^compound-beta/i.test(model);
+const NO_FUNCTION_TOOLS = "Groq's compound systems run their own tools (web search, code execution) and take no others.";
+
+/** Groq's built-in tools each model takes, and those on when a chat has not chosen (groq docs: tool-use/built-in-tools). */
+function serverTools(model: string): { all: ServerTool[]; byDefault: ServerTool[] } | undefined {
+  if (isGptOss(model)) return { all: ['browser_search', 'code_interpreter'], byDefault: [] };
+  if (isCompound(model)) return { all: ['web_search', 'code_interpreter', 'visit_website', 'browser_automation', 'wolfram_alpha'], byDefault: ['web_search', 'code_interpreter', 'visit_website'] };
+  return undefined;
+}
+
+/** gpt-oss takes built-in tools in `tools` beside functions; compound takes them as `compound_custom`. */
+function serverToolFields(model: string, config: ChatConfig) {
+  const chosen = config.serverTools;
+  if (isCompound(model)) return chosen ? { compound_custom: { tools: { enabled_tools: chosen } } } : {};
+  return chosen?.length ? { builtIn: chosen.map((type) => ({ type })) } : {};
+}
 
 /** Groq documents `none`/`default` for Qwen 3 and `low`/`medium`/`high` for gpt-oss. */
 export function groqEfforts(model: string): ReasoningEffort[] {
@@ -103,6 +119,8 @@ export const groq: ProviderDefinition = {
       {
         vision: facts?.vision ?? isVisionModel(model),
         reasoning,
+        ...(isCompound(model) && { toolCalls: false, toolCallsReason: NO_FUNCTION_TOOLS }),
+        ...(serverTools(model) && { serverTools: serverTools(model)!.all, serverToolsDefault: serverTools(model)!.byDefault }),
         ...(reasoning && { reasoningEfforts: groqEfforts(model), reasoningFormats: groqFormats(model), rawReasoningWithJson: RAW_WITH_JSON }),
       },
     );
@@ -114,7 +132,15 @@ export const groq: ProviderDefinition = {
       async *stream(turns, config, signal, options) {
         // The config has been through applyCapabilities: a format or effort is set only for a reasoning model.
         const reasoning = isGroqReasoningModel(config.model) || config.reasoningFormat != null || config.reasoningEffort != null;
-        const body = { ...requestBody(config.model, config, reasoning), messages: toChatMessages(turns, config.system) as never, ...toChatTools(options?.tools) };
+        const { builtIn, ...compound } = { builtIn: undefined as Array<{ type: ServerTool }> | undefined, ...serverToolFields(config.model, config) };
+        const functions = toChatTools(options?.tools)?.tools ?? [];
+        const tools = [...functions, ...(builtIn ?? [])];
+        const body = {
+          ...requestBody(config.model, config, reasoning),
+          messages: toChatMessages(turns, config.system) as never,
+          ...(tools.length && { tools: tools as never }),
+          ...compound,
+        };
         // Groq refuses raw reasoning with tool use as it does with JSON output.
         if (options?.tools?.length && 'reasoning_format' in body && body.reasoning_format === 'raw') body.reasoning_format = 'parsed';
         if (body.response_format) {

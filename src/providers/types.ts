@@ -15,7 +15,10 @@ export type AdapterEvent =
   // step may interleave (parallel calls); every call that starts ends before `finish` (reason `tool-calls`).
   | { type: 'tool-call-start'; id: string; name: string }
   | { type: 'tool-call-delta'; id: string; text: string }
-  | { type: 'tool-call-end'; id: string; signature?: string };
+  | { type: 'tool-call-end'; id: string; signature?: string }
+  // A tool the provider ran on its servers (Groq's built-in tools): reported when it starts (no output yet) and
+  // again when it finished, by its index within the response.
+  | { type: 'server-tool'; index: number; name: string; arguments: string; output?: string; sources?: Citation[] };
 
 export interface ImagePart { mimeType: string; base64: string; name: string }
 

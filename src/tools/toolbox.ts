@@ -7,8 +7,17 @@ import { runWorkspaceTool, workspaceToolSpecs, type ToolContext, type ToolOutput
 export interface OfferedTool {
   info: ToolInfo;
   spec: ToolSpec;
+  /**
+   * Before the user is asked: checks the call and gets what they review ready (an edit's diff). An `error` ends the
+   * call without asking; a `summary` tells the card what is asked.
+   */
+  prepare?(argumentsJson: string, callId: string, signal: AbortSignal): Promise<{ error?: ToolOutput; summary?: string }>;
+  /** Shows again what a prepared call would do (the card's Review button). */
+  review?(callId: string): Promise<void>;
   /** Runs the call with the arguments' JSON text the model wrote; failures come back as error outputs. */
-  run(argumentsJson: string, signal: AbortSignal): Promise<ToolOutput>;
+  run(argumentsJson: string, signal: AbortSignal, callId?: string): Promise<ToolOutput>;
+  /** The call ended (run, denied, cancelled): drops what `prepare` kept. */
+  release?(callId: string): void;
 }
 
 export interface Toolbox {

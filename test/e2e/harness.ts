@@ -11,6 +11,17 @@ import {
 
 export { sampleWorkspace } from '../../scripts/vscode-server.mjs';
 
+/** Re-reads `read` until `done` holds (the condition itself, polled every 50 ms), or fails with the last value. */
+export async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out; last value: ${JSON.stringify(value).slice(0, 300)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 export interface StartOptions {
   workspace: string;
   settings?: Record<string, unknown>;

@@ -7,17 +7,7 @@ import type { FrameLocator } from 'playwright-core';
 import { chatStream } from '../fakes/openaiFormat';
 import { groqModelList } from '../fakes/groqModels';
 import { FakeServer } from '../fakes/server';
-import { sampleWorkspace, startVsCode, type Session } from './harness';
-
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out; last value: ${JSON.stringify(value).slice(0, 300)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import { sampleWorkspace, startVsCode, type Session, until } from './harness';
 
 describe('e2e: attachments, prompts, reload, export', function () {
   const groq = new FakeServer('groq');

@@ -8,7 +8,7 @@ import { geminiModelList, geminiStream } from '../fakes/geminiFormat';
 import { chatStream, modelList } from '../fakes/openaiFormat';
 import { groqModelList } from '../fakes/groqModels';
 import { FakeServer, type FakeReply } from '../fakes/server';
-import { sampleWorkspace, startVsCode, type Session } from './harness';
+import { sampleWorkspace, startVsCode, type Session, until } from './harness';
 
 const KEYS = {
   groq: 'gsk_e2e_groq_key_000000000001',
@@ -18,16 +18,6 @@ const KEYS = {
 } as const;
 type Provider = keyof typeof KEYS;
 const MISPLACED_XAI_KEY = 'xai-e2e-misplaced-key-0000000005';
-
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out; last value: ${JSON.stringify(value).slice(0, 300)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('e2e: one conversation across four providers', function () {
   const servers: Record<Provider, FakeServer> = {

@@ -130,3 +130,28 @@ export function toolCallChunks(calls: StreamedToolCall[], options: { text?: stri
   frames.push('data: [DONE]\n\n');
   return frames;
 }
+
+/** One built-in tool Groq ran, as its stream reports it. */
+export interface ExecutedTool { type: string; arguments: string; output: string; results?: Array<{ title: string; url: string; content?: string; score?: number }> }
+
+/**
+ * A Groq reply with built-in tools, shaped like recorded compound traffic (pydantic-ai's cassette
+ * test_groq_model_web_search_tool_stream, 2025-09): reasoning deltas, then per tool a chunk whose
+ * `delta.executed_tools` has the call with empty `search_results` (started) and a later chunk with the same
+ * `index`, its `output` and `search_results` (done); then the answer's content, finish `stop`.
+ */
+export function executedToolChunks(tools: ExecutedTool[], answer: string[], options: { model?: string; reasoning?: string[] } = {}): string[] {
+  const base = { id: `chatcmpl-${++counter}`, object: 'chat.completion.chunk', created: 1_758_144_046, model: options.model ?? 'groq/compound', system_fingerprint: null };
+  const frame = (obj: unknown) => `data: ${JSON.stringify(obj)}\n\n`;
+  const choice = (delta: Record<string, unknown>, finish_reason: string | null = null) => ({ index: 0, delta, logprobs: null, finish_reason });
+  const frames: string[] = [];
+  for (const r of options.reasoning ?? ['<think>\nLooking it up.\n']) frames.push(frame({ ...base, choices: [choice({ reasoning: r })] }));
+  tools.forEach((t, index) => {
+    frames.push(frame({ ...base, choices: [choice({ executed_tools: [{ index, type: t.type, arguments: t.arguments, search_results: { results: [] } }] })] }));
+    frames.push(frame({ ...base, choices: [choice({ executed_tools: [{ index, type: t.type, arguments: t.arguments, output: t.output, search_results: { results: t.results ?? [] } }] })] }));
+  });
+  for (const text of answer) frames.push(frame({ ...base, choices: [choice({ content: text })] }));
+  frames.push(frame({ ...base, choices: [choice({}, 'stop')], x_groq: { id: 'req_compound', usage: { queue_time: 0.1, prompt_tokens: 1200, prompt_time: 0.01, completion_tokens: 90, completion_time: 0.2, total_tokens: 1290, total_time: 0.21 } } }));
+  frames.push('data: [DONE]\n\n');
+  return frames;
+}

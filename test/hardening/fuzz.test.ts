@@ -40,7 +40,7 @@ function prng(seed: number) {
 const TYPES = [
   'ready', 'send', 'stop', 'editResend', 'regenerate', 'continue', 'deleteMessage', 'setConfig', 'newChat', 'switchChat', 'renameChat',
   'deleteChat', 'clearChat', 'exportChat', 'pickAttachment', 'attachUris', 'attachImage', 'removeAttachment', 'setKey', 'clearKey',
-  'refreshModels', 'codeAction', 'copyText', 'setUiState', 'runCommand', 'openLink', 'log', 'approveTool',
+  'refreshModels', 'codeAction', 'copyText', 'setUiState', 'runCommand', 'openLink', 'log', 'approveTool', 'reviewTool',
 ] as const;
 
 const BIG = 'A'.repeat(1_000_001);
@@ -172,6 +172,7 @@ describe('hardening: the host trusts nothing from the webview (seeded fuzz of Ch
         case 'editResend': return { type, chatId, messageId: idLike(await messageIds()), text: text() };
         case 'deleteMessage': return { type, chatId, messageId: idLike(await messageIds()) };
         case 'setConfig': return { type, chatId, patch: patch() };
+        case 'reviewTool': return { type, chatId, callId: rand.pick(['call_1', 'toolu_01A', '', '__proto__']) };
         case 'approveTool': return { type, chatId, callId: rand.pick(['call_1', 'toolu_01A', '', 'x'.repeat(300), '__proto__', '../x']), decision: rand.pick(['once', 'chat', 'deny', 'always', '']) };
         case 'renameChat': return { type, chatId, title: rand.pick(HOSTILE_STRINGS).slice(0, 200) || 't' };
         case 'attachUris': return { type, chatId, uris: paths() };
