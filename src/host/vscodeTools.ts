@@ -109,12 +109,13 @@ async function invoke(realName: string, argumentsJson: string, signal: AbortSign
  * Parley cannot know what another extension's tool or an MCP server does.
  */
 export function vscodeToolbox(): Toolbox {
-  const workspaceNames = workspaceToolSpecs().map((s) => s.name);
+  // Parley's own tools keep their names; a VS Code tool of the same name gets a suffix.
+  const ownNames = [...workspaceToolSpecs().map((s) => s.name), 'propose_edit'];
   return {
     tools: (): OfferedTool[] => {
       const fromExtensions = extensionToolNames();
       const listed = vscode.lm.tools.filter((t) => fromExtensions.has(t.name) || isMcpTool(t));
-      const names = assignToolNames(listed.map((t) => t.name), workspaceNames);
+      const names = assignToolNames(listed.map((t) => t.name), ownNames);
       const defaultOn = onByDefault();
       return listed.map((tool) => {
         const name = names.get(tool.name)!;
