@@ -4,6 +4,7 @@ import type { EditorContext } from './prompts';
 import { readSettings } from './settings';
 import { EditReviews } from './editReview';
 import { vscodeToolContext } from './toolPort';
+import { vscodeToolbox } from './vscodeTools';
 
 const UI_STATE_KEY = 'parley.ui';
 const MODEL_LISTS_KEY = 'parley.modelLists';
@@ -19,7 +20,7 @@ export function vscodeHost(context: vscode.ExtensionContext, log: vscode.LogOutp
     }),
   );
   const editor = () => vscode.window.activeTextEditor ?? lastEditor;
-  const edits = new EditReviews(context, () => ({ roots: (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath), exclude: [] }));
+  const edits = new EditReviews(context, () => vscodeToolContext(() => lastEditor).view);
 
   return {
     settings: readSettings,
@@ -68,5 +69,6 @@ export function vscodeHost(context: vscode.ExtensionContext, log: vscode.LogOutp
       set: (catalog) => context.globalState.update(MODEL_CATALOG_KEY, catalog),
     },
     toolContext: () => vscodeToolContext(() => lastEditor),
+    vscodeTools: vscodeToolbox(),
   };
 }

@@ -1,6 +1,8 @@
 // Test-only extension for the e2e suite: runs the steps in $PARLEY_LM_CLIENT_DIR/request.json against
 // vscode.lm (select models by vendor, send a request, optionally cancel it) and writes what it saw to
 // result.json, which the test reads. Models selected in one run are kept for the next (by name).
+// It also registers a language-model tool, parley_test_clock (a fixed answer from its input, with a confirmation
+// VS Code shows before it runs), and appends each call to tool-calls.log in the same folder.
 const vscode = require('vscode');
 const fs = require('fs');
 const path = require('path');
@@ -75,6 +77,11 @@ async function run() {
         results.push({ op: 'send', ...(await send(step)) });
       } else if (step.op === 'tools') {
         results.push({ op: 'tools', ...(await toolRoundTrip(step)) });
+      } else if (step.op === 'listTools') {
+        results.push({ op: 'listTools', tools: vscode.lm.tools.map((t) => ({ name: t.name, description: t.description, tags: t.tags, source: t.source, inputSchema: t.inputSchema })) });
+      } else if (step.op === 'command') {
+        const value = await vscode.commands.executeCommand(step.id, ...(step.args || []));
+        results.push({ op: 'command', value: value === undefined ? null : value });
       } else if (step.op === 'count') {
         const model = kept.get(step.model);
         results.push({ op: 'count', tokens: await model.countTokens(step.text) });
@@ -87,7 +94,23 @@ async function run() {
   fs.renameSync(path.join(dir, 'result.tmp'), path.join(dir, 'result.json'));
 }
 
+/** The test tool: `Clock for <city>: 12:34 (test)`; before it runs VS Code asks (prepareInvocation's confirmation). */
+const clockTool = {
+  prepareInvocation(options) {
+    return {
+      invocationMessage: `Reading the clock for ${options.input.city}`,
+      confirmationMessages: { title: 'Run the test clock?', message: `Read the clock for ${options.input.city}.` },
+    };
+  },
+  invoke(options) {
+    const dir = process.env.PARLEY_LM_CLIENT_DIR;
+    if (dir) fs.appendFileSync(path.join(dir, 'tool-calls.log'), JSON.stringify({ tool: 'parley_test_clock', input: options.input, token: options.toolInvocationToken === undefined ? 'undefined' : 'set' }) + '\n');
+    return new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(`Clock for ${options.input.city}: 12:34 (test)`)]);
+  },
+};
+
 exports.activate = (context) => {
   context.subscriptions.push(vscode.commands.registerCommand('parleyLmClient.run', () => run()));
+  context.subscriptions.push(vscode.lm.registerTool('parley_test_clock', clockTool));
 };
 exports.deactivate = () => {};
