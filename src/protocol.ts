@@ -149,7 +149,7 @@ export const StreamEventSchema = v.variant('type', [
   }),
   // A tool call inside the reply: its start (the card appears at `textOffset` of the reply's text), its arguments'
   // JSON text in pieces as the model writes it, then its updates (status, and once finished its result).
-  v.object({ type: v.literal('tool-call'), id: toolCallId, name: toolName, step: v.pipe(count, v.minValue(1)), textOffset: count }),
+  v.object({ type: v.literal('tool-call'), id: toolCallId, name: toolName, step: v.pipe(count, v.minValue(1)), textOffset: count, byProvider: v.optional(v.boolean()) }),
   v.object({ type: v.literal('tool-args'), id: toolCallId, text: v.string() }),
   v.object({ type: v.literal('tool-update'), id: toolCallId, update: ToolCallUpdateSchema }),
 ]);

@@ -11,6 +11,7 @@ import { KeysArea } from './keysArea';
 import { approvalOf, disableApprovalButtons } from './toolCard';
 import { chatWithToolEvent, isToolEvent } from './toolCalls';
 import { ToolPicker } from './toolPicker';
+import { ServerToolsRow } from './serverTools';
 import { currentProvider, sendBlockedReason, state, streaming } from './store';
 import { onHostMessage, post, viewState } from './vscode';
 import './styles.css';
@@ -98,7 +99,8 @@ const confirmBar = $('confirm');
 const controls = new ControlsArea();
 $('controls-slot').replaceWith(controls.el);
 const toolPicker = new ToolPicker();
-controls.el.append(toolPicker.el);
+const serverTools = new ServerToolsRow();
+controls.el.append(toolPicker.el, serverTools.el);
 const keys = new KeysArea();
 $('keys-slot').replaceWith(keys.el);
 const chatList = new ChatList(() => setChatListOpen(false, true));
@@ -287,6 +289,7 @@ function renderAll(): void {
   renderChrome();
   controls.render();
   toolPicker.render();
+  serverTools.render();
   keys.render();
   chatList.render();
   prompts.render();
@@ -609,6 +612,10 @@ document.addEventListener('click', (e) => {
       if (!chat || !answer) return;
       post({ type: 'approveTool', chatId: chat.id, ...answer });
       disableApprovalButtons(target);
+      return;
+    }
+    case 'review-tool': {
+      if (chat && target.dataset.callId) post({ type: 'reviewTool', chatId: chat.id, callId: target.dataset.callId });
       return;
     }
     case 'set-key': {

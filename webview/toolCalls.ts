@@ -16,7 +16,7 @@ export function applyToolEvent(calls: readonly ToolCall[] | undefined, event: To
   if (event.type === 'tool-call') {
     // A repeated start (a replayed event) changes nothing.
     if (list.some((c) => c.id === event.id)) return list;
-    list.push({ id: event.id, name: event.name, arguments: '', step: event.step, textOffset: event.textOffset, status: 'streaming' });
+    list.push({ id: event.id, name: event.name, arguments: '', step: event.step, textOffset: event.textOffset, status: 'streaming', ...(event.byProvider && { byProvider: true }) });
     return list;
   }
   const index = list.findIndex((c) => c.id === event.id);

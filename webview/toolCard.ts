@@ -7,6 +7,9 @@ import type { ToolCall } from '../src/protocol';
 import { h, icon, textButton } from './dom';
 import { argumentsText, durationText, resultSummary, STATUS_ICON, STATUS_TEXT } from './toolCalls';
 
+/** Tools whose calls are prepared for review (an edit's diff) before they ask. */
+const REVIEWABLE = new Set(['propose_edit']);
+
 const DECISIONS = [
   { decision: 'once', text: 'Allow once', class: 'primary' },
   { decision: 'chat', text: 'Allow for this chat', class: 'secondary' },
@@ -26,6 +29,7 @@ export class ToolCard {
   private readonly resultLabel: HTMLElement;
   private readonly resultText: HTMLElement;
   private readonly approval: HTMLElement;
+  private readonly approvalText: HTMLElement;
   private readonly buttons: HTMLButtonElement[];
   private argsDirty = false;
 
@@ -52,7 +56,12 @@ export class ToolCard {
     this.buttons = DECISIONS.map((d) =>
       textButton(d.text, { class: d.class, 'data-action': 'approve-tool', 'data-decision': d.decision, 'data-call-id': call.id, title: `${d.text}: ${call.name}` }),
     );
-    this.approval = h('div', { class: 'tool-approval', role: 'group', 'aria-label': `Approve ${call.name}` }, h('span', { class: 'tool-approval-text' }, `Parley wants to run ${call.name}.`), ...this.buttons);
+    this.approvalText = h('span', { class: 'tool-approval-text' });
+    // An edit is prepared before it asks: its diff can be opened (again) from the card.
+    const review = REVIEWABLE.has(call.name)
+      ? [textButton('Review changes', { class: 'secondary', 'data-action': 'review-tool', 'data-call-id': call.id, title: `Open the diff of ${call.name} in VS Code` })]
+      : [];
+    this.approval = h('div', { class: 'tool-approval', role: 'group', 'aria-label': `Approve ${call.name}` }, this.approvalText, ...this.buttons, ...review);
     this.el = h('div', { class: 'tool-card', role: 'group', tabindex: -1, 'data-call-id': call.id }, head, this.args, this.result, this.approval);
     this.update(call);
   }
@@ -83,6 +92,7 @@ export class ToolCard {
     // textContent, never HTML: a tool's output is untrusted.
     if (this.resultText.textContent !== (call.result ?? '')) this.resultText.textContent = call.result ?? '';
     this.approval.hidden = status !== 'approval';
+    this.approvalText.textContent = `Parley wants to run ${call.name}${call.summary && !hasResult ? `: ${call.summary}` : ''}.`;
     for (const button of this.buttons) button.disabled = false;
   }
 

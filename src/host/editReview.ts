@@ -63,7 +63,7 @@ export class EditReviews implements EditPort {
     if (doc.isDirty) await doc.save();
     await this.close(callId);
     // Shown, so that the change is in sight and one Undo takes it back.
-    await vscode.window.showTextDocument(doc, { preview: false, preserveFocus: true });
+    await vscode.window.showTextDocument(doc, { preview: false, preserveFocus: true, viewColumn: besideChat() });
     return undefined;
   }
 
@@ -101,7 +101,8 @@ export class EditReviews implements EditPort {
     this.changed.fire(right);
     // A new file is compared with an empty document of the same scheme.
     const left = p.before === undefined ? vscode.Uri.from({ scheme: SCHEME, path: `/${p.path}`, query: 'id=' }) : vscode.Uri.file(p.absolute);
-    await vscode.commands.executeCommand('vscode.diff', left, right, `${p.path} ↔ proposed by Parley`, { preview: true, preserveFocus: true });
+    // Beside the chat, which stays in view for the decision.
+    await vscode.commands.executeCommand('vscode.diff', left, right, `${p.path} ↔ proposed by Parley`, { preview: true, preserveFocus: true, viewColumn: besideChat() });
   }
 
   private async decideFromEditor(uri: vscode.Uri | undefined, accept: boolean): Promise<void> {
@@ -125,6 +126,13 @@ export class EditReviews implements EditPort {
     const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.scheme === SCHEME && idOf(t.input.modified) === id);
     if (tabs.length) await vscode.window.tabGroups.close(tabs, true);
   }
+}
+
+/** An editor group other than the chat's: the one of a visible text editor, else a new one beside. */
+function besideChat(): vscode.ViewColumn {
+  const active = vscode.window.tabGroups.activeTabGroup.viewColumn;
+  const other = vscode.window.tabGroups.all.find((g) => g.viewColumn !== active && g.tabs.some((t) => !(t.input instanceof vscode.TabInputWebview)));
+  return other?.viewColumn ?? vscode.ViewColumn.Beside;
 }
 
 function idOf(uri: vscode.Uri | undefined): string {

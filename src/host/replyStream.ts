@@ -120,7 +120,7 @@ function serverTool(ctx: StepContext, step: number, event: Extract<AdapterEvent,
     call = { id: uniqueId(reply, `server_${step}_${event.index}`), name: validName(event.name), arguments: event.arguments, step, textOffset: reply.text.length, status: 'running', byProvider: true };
     known.set(event.index, call);
     (reply.toolCalls ??= []).push(call);
-    send({ type: 'tool-call', id: call.id, name: call.name, step, textOffset: call.textOffset });
+    send({ type: 'tool-call', id: call.id, name: call.name, step, textOffset: call.textOffset, byProvider: true });
     if (call.arguments) send({ type: 'tool-args', id: call.id, text: call.arguments });
     send({ type: 'tool-update', id: call.id, update: { status: 'running' } });
   }

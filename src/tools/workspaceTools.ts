@@ -7,6 +7,7 @@ import picomatch from 'picomatch';
 import * as v from 'valibot';
 import { ParleyError } from '../providers/errors';
 import type { ToolSpec } from '../providers/types';
+import { nestsRepetition } from './regexSafety';
 import { resolveToolPath, walkWorkspace, type WorkspaceFile, type WorkspaceView } from './workspaceFiles';
 
 /** What VS Code tells the tools beyond the files (the extension's port; absent in plain Node). */
@@ -157,6 +158,9 @@ const searchText: WorkspaceTool<typeof searchArgs> = {
       pattern = new RegExp(args.isRegex ? args.query : args.query.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), args.caseSensitive ? '' : 'i');
     } catch (err) {
       return { text: `The regular expression is not valid: ${(err as Error).message}`, isError: true };
+    }
+    if (args.isRegex && nestsRepetition(args.query)) {
+      return { text: `The regular expression /${args.query}/ nests repetition (such as (a+)+), which can take exponential time; write it without nested quantifiers.`, isError: true };
     }
     const wanted = globMatcher(args.glob);
     const max = args.maxResults ?? 200;

@@ -119,6 +119,7 @@ describe('hardening: tool calls at the workspace boundary', function () {
     assert.match(listed.results[0], /^notes\.md$/m);
     assert.doesNotMatch(listed.results[0], /innocent|linked-dir|\.git\/|ignored\/|secret-excluded|zeros|loop-a|pipe/);
     assert.match(searched.results.at(-1)!, /^Error: The regular expression is not valid/);
+    assert.match(searched.results.at(-2)!, /^Error: The regular expression \/\(a\+\)\+\$\/ nests repetition/, 'a catastrophic pattern is refused, not run');
     assert.deepEqual([...listed.outsideTouches, ...searched.outsideTouches], []);
     assert.deepEqual([...listed.writes, ...searched.writes], []);
   });

@@ -100,6 +100,15 @@ describe('workspace tools', () => {
     assert.match((await run('search_text', { query: 'ROOT:X', caseSensitive: false })).text, /No match/);
   });
 
+  it('search_text refuses a regular expression with nested repetition (it could freeze the host), and runs ordinary ones', async () => {
+    for (const query of ['(a+)+$', '(\\w*)*x', '(?:a|b+)*c+$']) {
+      const result = await run('search_text', { query, isRegex: true });
+      assert.equal(result.isError, true, query);
+      assert.match(result.text, /nests repetition .* exponential time/);
+    }
+    assert.equal((await run('search_text', { query: 'a+b*c', isRegex: true })).isError, undefined);
+  });
+
   it('editor tools say plainly when VS Code is not there to answer', async () => {
     assert.match((await run('get_problems', {})).text, /not available here/);
     assert.equal((await run('get_active_editor', {})).text, 'No file is open in an editor.');

@@ -2,7 +2,7 @@
 // arguments and result; the approval buttons; the same cards from the saved chat; untrusted results shown as text;
 // the per-chat tool picker.
 import assert from 'node:assert/strict';
-import type { ChatMessage, StreamEvent, ToolCall, ToolInfo } from '../../src/protocol';
+import type { Capabilities, ChatMessage, StreamEvent, ToolCall, ToolInfo } from '../../src/protocol';
 import { assistant, chunks, DEMO_CAPS, GROQ_CAPS, stateMessage, streamOf, text, user } from './fixtures';
 import { eachTestPanel, type Panel } from './harness';
 
@@ -225,6 +225,23 @@ describe('webview: tool calls', function () {
     await panel.clearPosted();
     await picker.getByRole('checkbox', { name: 'ext_deploy' }).click();
     assert.deepEqual(await panel.waitForPosted('setConfig'), { type: 'setConfig', chatId: 'chat-1', patch: { disabledTools: ['write_file'], enabledTools: [] } });
+  });
+
+  it("the provider's own tools (Groq's built-in tools) are checkboxes when the model has them: the default, then the chat's choice", async () => {
+    const caps: Capabilities = { ...GROQ_CAPS, serverTools: ['web_search', 'code_interpreter', 'wolfram_alpha'], serverToolsDefault: ['web_search', 'code_interpreter'] };
+    await panel.deliver(stateMessage({ showControls: true, tools: TOOLS, capabilities: caps }));
+    const row = panel.page.locator('section.server-tools');
+    await row.waitFor();
+    const checked = () => row.locator('input[data-server-tool]').evaluateAll((boxes) => boxes.map((b) => `${(b as HTMLInputElement).dataset.serverTool}:${(b as HTMLInputElement).checked}`));
+    assert.deepEqual(await checked(), ['web_search:true', 'code_interpreter:true', 'wolfram_alpha:false']);
+    await row.getByLabel('Code execution').uncheck();
+    const posted = await panel.waitForPosted('setConfig', (m) => m.patch.serverTools !== undefined);
+    assert.deepEqual(posted.patch, { serverTools: ['web_search'] });
+    await panel.deliver(stateMessage({ showControls: true, tools: TOOLS, config: { serverTools: ['wolfram_alpha'] }, capabilities: caps }));
+    await panel.page.waitForFunction(() => (document.querySelector('input[data-server-tool="wolfram_alpha"]') as HTMLInputElement | null)?.checked === true);
+    assert.deepEqual(await checked(), ['web_search:false', 'code_interpreter:false', 'wolfram_alpha:true']);
+    await panel.deliver(stateMessage({ showControls: true, tools: TOOLS }));
+    await row.waitFor({ state: 'hidden' });
   });
 
   it('the picker is disabled, with the reason, when the model cannot call tools; says when there are none', async () => {
