@@ -86,8 +86,8 @@ describe('e2e: edits reviewed as diffs in a real VS Code', function () {
     assert.equal(readFileSync(hello, 'utf8'), original.replace('  return a + b;', '  // Adds two numbers.\n  return a + b;'));
     await until(() => diffTab().count(), (n) => n === 0);
     // The edited file is shown; one Undo there takes the whole edit back, and saving writes it.
-    const editor = vs.page.locator('.editor-instance .monaco-editor', { hasText: 'Adds two numbers' }).first();
-    await editor.waitFor({ timeout: 30_000 });
+    const editor = vs.page.locator('.editor-instance .monaco-editor', { hasText: 'export function add' }).first();
+    await until(() => editor.locator('.view-lines').innerText(), (t) => t.includes('Adds two numbers'));
     await editor.locator('.view-lines').click();
     await vs.page.keyboard.press('Control+z');
     await until(() => editor.locator('.view-lines').innerText(), (t) => !t.includes('Adds two numbers'));
