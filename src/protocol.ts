@@ -408,6 +408,22 @@ export const HostMessageSchema = v.variant('type', [
 ]);
 export type HostMessage = v.InferOutput<typeof HostMessageSchema>;
 
+// ---- prompts: one `{{variable}}` grammar for the host and the webview ----
+/** Filled from the active editor by the host when the message is sent. */
+export const BUILT_IN_PROMPT_VARIABLES = ['selection', 'file', 'language'] as const;
+/** `{{name}}`: any name without braces or line breaks, spaces included (`{{target language}}`). A fresh RegExp each time. */
+export const promptVariablePattern = (): RegExp => /\{\{\s*([^{}\n]+?)\s*\}\}/g;
+
+/** The variables of a prompt, in order of first use, without duplicates; built-ins left out unless asked for. */
+export function promptVariableNames(text: string, withBuiltIns = false): string[] {
+  const names: string[] = [];
+  for (const match of text.matchAll(promptVariablePattern())) {
+    const name = match[1];
+    if ((withBuiltIns || !(BUILT_IN_PROMPT_VARIABLES as readonly string[]).includes(name)) && !names.includes(name)) names.push(name);
+  }
+  return names;
+}
+
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: string };
 
 function parseWith<T>(schema: v.GenericSchema<unknown, T>, input: unknown): ParseResult<T> {

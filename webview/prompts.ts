@@ -3,31 +3,24 @@
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import { h, icon, iconButton, textButton } from './dom';
 import { state } from './store';
-
-export const BUILTIN_VARIABLES = ['selection', 'file', 'language'] as const;
-const VARIABLE = /\{\{\s*([A-Za-z_][\w.-]*)\s*\}\}/g;
+import { BUILT_IN_PROMPT_VARIABLES, promptVariableNames, promptVariablePattern } from '../src/protocol';
 
 /** Names of the `{{variables}}` the user fills in, in order of first use (built-ins left out). */
 export function promptVariables(text: string): string[] {
-  const names: string[] = [];
-  for (const match of text.matchAll(VARIABLE)) {
-    const name = match[1];
-    if (!(BUILTIN_VARIABLES as readonly string[]).includes(name) && !names.includes(name)) names.push(name);
-  }
-  return names;
+  return promptVariableNames(text);
 }
 
 export function usesBuiltins(text: string): boolean {
-  for (const match of text.matchAll(VARIABLE)) if ((BUILTIN_VARIABLES as readonly string[]).includes(match[1])) return true;
-  return false;
+  return promptVariableNames(text, true).some((name) => (BUILT_IN_PROMPT_VARIABLES as readonly string[]).includes(name));
 }
 
 export function fillVariables(text: string, values: Record<string, string>): string {
-  return text.replace(VARIABLE, (whole, name: string) => (name in values ? values[name] : whole));
+  return text.replace(promptVariablePattern(), (whole, name: string) => (Object.hasOwn(values, name) ? values[name] : whole));
 }
 
+/** A chip's text: the first line, its variables shown as ‹name› rather than raw braces. */
 function chipLabel(prompt: string): string {
-  const line = prompt.trim().split('\n')[0];
+  const line = prompt.trim().split('\n')[0].replace(promptVariablePattern(), (_, name: string) => `‹${name}›`);
   return line.length > 120 ? `${line.slice(0, 119)}…` : line;
 }
 
@@ -111,7 +104,7 @@ export class Prompts {
   private openForm(prompt: string, names: string[]): void {
     const fields = names.map((name) => {
       const field = document.createElement('vscode-textfield');
-      field.id = `var-${name}`;
+      field.id = `var-${name.replace(/[^\w-]+/g, '_')}`;
       field.name = name;
       field.label = name;
       field.setAttribute('aria-label', name);

@@ -1,3 +1,5 @@
+import { BUILT_IN_PROMPT_VARIABLES, promptVariableNames, promptVariablePattern } from '../protocol';
+
 /** What the active editor offers to a prompt's built-in variables. */
 export interface EditorContext {
   selection?: string;
@@ -6,17 +8,16 @@ export interface EditorContext {
   fileName?: string;
 }
 
-export const BUILT_IN_VARIABLES = ['selection', 'file', 'language'] as const;
-
-/** `{{name}}` variables of a prompt, in order of first appearance, without duplicates. */
+/** `{{name}}` variables of a prompt (built-ins included), in order of first appearance, without duplicates. */
 export function promptVariables(template: string): string[] {
-  const names = [...template.matchAll(/\{\{\s*([^{}]+?)\s*\}\}/g)].map((m) => m[1]);
-  return [...new Set(names)];
+  return promptVariableNames(template, true);
 }
 
 /** Fills {{selection}}, {{file}} and {{language}} from the active editor; says so when there is none. */
 export function fillBuiltins(text: string, editor: EditorContext | undefined): string {
-  return text.replace(/\{\{\s*(selection|file|language)\s*\}\}/g, (_, name: (typeof BUILT_IN_VARIABLES)[number]) => {
+  return text.replace(promptVariablePattern(), (whole, found: string) => {
+    if (!(BUILT_IN_PROMPT_VARIABLES as readonly string[]).includes(found)) return whole;
+    const name = found as (typeof BUILT_IN_PROMPT_VARIABLES)[number];
     if (name === 'language') return editor?.language ?? 'plain text';
     const value = name === 'selection' ? editor?.selection || editor?.file : editor?.file;
     if (value === undefined) return `(no ${name}: no editor was open)`;

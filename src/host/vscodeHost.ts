@@ -47,10 +47,18 @@ export function vscodeHost(context: vscode.ExtensionContext, log: vscode.LogOutp
       await vscode.window.showTextDocument(doc, { preview: false });
     },
     insertAtCursor: async (text) => {
-      const e = editor();
+      // The last editor may be hidden behind the chat (a TextEditor of a hidden tab cannot edit): show its
+      // document again where it was, with its selections, and insert there.
+      let e = vscode.window.activeTextEditor ?? vscode.window.visibleTextEditors.find((v) => v.document === lastEditor?.document);
+      if (!e && lastEditor && !lastEditor.document.isClosed) {
+        const selections = lastEditor.selections;
+        e = await vscode.window.showTextDocument(lastEditor.document, { viewColumn: lastEditor.viewColumn, preserveFocus: false });
+        e.selections = selections;
+      }
       if (!e) return false;
-      await e.edit((edit) => e.selections.forEach((s) => edit.replace(s, text)));
-      await vscode.window.showTextDocument(e.document, e.viewColumn);
+      const target = e;
+      await target.edit((edit) => target.selections.forEach((s) => edit.replace(s, text)));
+      await vscode.window.showTextDocument(target.document, target.viewColumn);
       return true;
     },
     copyToClipboard: (text) => Promise.resolve(vscode.env.clipboard.writeText(text)),

@@ -158,6 +158,9 @@ describe('conversations: edit, regenerate, continue, chats, attachments, export,
     await say('Explain {{selection}} in {{language}}', ['ok'], { fillBuiltins: true });
     assert.equal(server.last.body.messages.at(-1).content, 'Explain src/x.ts:\n```typescript\nlet x = 1;\n```\n in typescript');
     assert.equal(fillBuiltins('{{file}}', undefined), '(no file: no editor was open)');
+    // The one grammar of the protocol module: names with spaces are variables too, and only built-ins are filled here.
+    assert.deepEqual(promptVariables('Translate the following into {{target language}}:\n\n{{text}} ({{ language }})'), ['target language', 'text', 'language']);
+    assert.equal(fillBuiltins('Into {{target language}}, from {{language}}', { language: 'python' }), 'Into {{target language}}, from python');
   });
 
   it('export opens a Markdown document with the conversation', async () => {

@@ -29,7 +29,8 @@ describe('webview: prompts', function () {
     assert.deepEqual(await panel.waitForPosted('send'), { type: 'send', chatId: 'chat-1', text: 'Summarize the conversation so far' });
 
     await panel.clearPosted();
-    await panel.page.locator('.prompt-chip', { hasText: 'Explain {{selection}} in {{file}}' }).click();
+    // A chip shows variables readably; the prompt keeps them.
+    await panel.page.locator('.prompt-chip', { hasText: 'Explain ‹selection› in ‹file›' }).click();
     assert.equal(await prompt().inputValue(), 'Explain {{selection}} in {{file}}');
     await panel.page.locator('button#send').click();
     assert.deepEqual(await panel.waitForPosted('send'), { type: 'send', chatId: 'chat-1', text: 'Explain {{selection}} in {{file}}', fillBuiltins: true });
@@ -57,6 +58,18 @@ describe('webview: prompts', function () {
       fillBuiltins: true,
     });
     assert.equal(await form.isVisible(), false);
+  });
+
+  it('a variable name may have spaces ({{target language}}): the form asks for it, and the host fills the same grammar', async () => {
+    await panel.deliver(stateMessage({ prompts: ['Translate the following into {{target language}}:\n\n{{text}}'] }));
+    await panel.page.locator('.prompt-chip', { hasText: 'Translate the following into ‹target language›:' }).click();
+    const form = panel.page.locator('#prompt-form');
+    assert.deepEqual(await form.locator('.form-field label').allTextContents(), ['target language', 'text']);
+    await panel.page.keyboard.type('German');
+    await panel.page.keyboard.press('Enter');
+    await panel.page.keyboard.type('Good morning');
+    await panel.page.keyboard.press('Enter');
+    assert.deepEqual(await panel.waitForPosted('send'), { type: 'send', chatId: 'chat-1', text: 'Translate the following into German:\n\nGood morning' });
   });
 
   it('filters prompts as you type after / and picks with the arrow keys and Enter', async () => {
