@@ -344,6 +344,40 @@ describe('the tool loop (model → tools → model) on the host', () => {
     assert.equal(groq.requests[1].body.tools, undefined);
   });
 
+  it('OpenAI: parallel calls with interleaved argument pieces run in order; results go back as tool messages', async () => {
+    const openai = new FakeServer('openai');
+    await openai.start();
+    try {
+      const urls: Partial<Record<ProviderId, string>> = { groq: groq.url, openai: `${openai.url}/v1` };
+      settings.baseUrl = (id) => urls[id];
+      openai.route(/\/models$/, () => ({ kind: 'json', body: { object: 'list', data: [{ id: 'gpt-4.1', object: 'model', created: 1, owned_by: 'openai' }] } }));
+      const service = new ChatService(
+        { settings: () => settings, log: () => undefined, runCommand: () => undefined, openExternal: () => undefined, toolContext: () => ({ view: { roots: [workspace.path], exclude: [] } }) },
+        new KeyStore(new MemorySecrets(), { OPENAI_API_KEY: 'sk-openai-env-key-1234567890' }),
+        new HistoryStore(dir.path),
+      );
+      const client = await ready(service);
+      const chatId = client.state.chat.id;
+      await service.handle(client, { type: 'setConfig', chatId, patch: { provider: 'openai', model: 'gpt-4.1' } });
+      openai.enqueue(
+        { kind: 'sse', frames: toolCallChunks([{ id: 'call_a', name: 'read_file', pieces: ['{"path"', ':"hello.ts"}'] }, { id: 'call_b', name: 'list_files', pieces: ['{"glob"', ':"src/**"}'] }], { interleave: true, usageStyle: 'openai', model: 'gpt-4.1' }) },
+        chatStream(['Both read.'], { usageStyle: 'openai', model: 'gpt-4.1' }),
+      );
+      await service.handle(client, { type: 'send', chatId, text: 'Read hello.ts and list src' });
+      await service.idle(chatId);
+      const posts = openai.requests.filter((r) => r.method === 'POST');
+      assert.equal(posts.length, 2);
+      assert.equal(posts[0].body.tools[0].type, 'function');
+      const messages = posts[1].body.messages;
+      assert.deepEqual(messages.at(-3).tool_calls.map((c: { id: string; function: { arguments: string } }) => [c.id, c.function.arguments]), [['call_a', '{"path":"hello.ts"}'], ['call_b', '{"glob":"src/**"}']]);
+      assert.deepEqual(messages.slice(-2).map((m: { role: string; tool_call_id: string }) => [m.role, m.tool_call_id]), [['tool', 'call_a'], ['tool', 'call_b']]);
+      assert.match(messages.at(-1).content, /^src\/greet\.ts$/m);
+      assert.equal(lastReply(client).text, 'Both read.');
+    } finally {
+      await openai.stop();
+    }
+  });
+
   it('Anthropic: tool_use with input_json_delta runs, the result goes back as a tool_result block', async () => {
     const service = makeService();
     const client = await ready(service);
