@@ -62,6 +62,8 @@ export interface Rig {
   uiState: { showControls?: boolean };
   history: { path: string; remove(): void };
   workspace: { path: string; remove(): void };
+  /** Files whose proposed edit was shown for review (the rig's edit port writes nothing). */
+  reviews: string[];
   host: ServiceHost;
   /** A new client, connected and `ready`. */
   client(): Promise<RecordingClient>;
@@ -99,6 +101,7 @@ export function makeRig(options: RigOptions = {}): Rig {
   const commands: string[] = [];
   const clipboard: string[] = [];
   const uiState: { showControls?: boolean } = {};
+  const reviews: string[] = [];
   const host: ServiceHost = {
     settings: () => settings,
     log: (line) => logs.push(line),
@@ -106,6 +109,11 @@ export function makeRig(options: RigOptions = {}): Rig {
     openExternal: (url) => opened.push(url),
     workspaceRoots: () => [workspace.path],
     toolContext: () => ({ view: { roots: [workspace.path], exclude: ['**/secret-excluded'] } }),
+    edits: {
+      review: async (proposal) => void reviews.push(proposal.absolute),
+      apply: async () => 'The hardening rig writes nothing.',
+      discard: () => undefined,
+    },
     editorContext: () => ({ selection: 'const a = 1;', file: 'const a = 1;\n', language: 'typescript', fileName: 'a.ts' }),
     pickWorkspaceFiles: options.pickWorkspaceFiles ?? (async () => []),
     openDocument: async (content, language) => void documents.push({ content, language }),
@@ -129,6 +137,7 @@ export function makeRig(options: RigOptions = {}): Rig {
     commands,
     clipboard,
     uiState,
+    reviews,
     history,
     workspace,
     host,

@@ -105,6 +105,36 @@ describe('hardening: tool calls at the workspace boundary', function () {
     assert.deepEqual(client.state.chat.messages.at(-1)!.toolCalls!.map((c) => c.status), cases.map(() => 'failed'));
   });
 
+  it('propose_edit refuses every target outside, in .git, special, binary or through a symlink, before anything is shown or written', async () => {
+    const ws = rig.workspace.path;
+    const targets: Array<[Record<string, unknown>, RegExp]> = [
+      [{ path: '/etc/passwd', content: 'x' }, /outside the workspace/],
+      [{ path: '../../../../tmp/evil.sh', content: 'x' }, /leaves the workspace|outside the workspace/],
+      [{ path: `${ws}-evil/x.ts`, content: 'x' }, /outside the workspace/],
+      [{ path: 'innocent.txt', content: 'x' }, /outside the workspace/],
+      [{ path: 'linked-dir/secret.txt', edits: [{ oldText: 'TOP', newText: 'x' }] }, /outside the workspace/],
+      [{ path: 'linked-dir/new.txt', content: 'x' }, /outside the workspace/],
+      [{ path: '.git/config', content: 'x' }, /\.git/],
+      [{ path: '.git/hooks/post-checkout', content: '#!/bin/sh' }, /\.git/],
+      [{ path: 'zeros.txt', content: 'x' }, /outside the workspace/],
+      [{ path: 'pipe.txt', content: 'x' }, /not a regular file/],
+      [{ path: 'program.bin', content: 'x' }, /binary/],
+      [{ path: 'huge.log', edits: [{ oldText: 'a', newText: 'b' }] }, /up to 2 MB|KB/],
+      [{ path: 'notes.md', edits: [{ oldText: 'not there', newText: 'x' }] }, /does not occur/],
+      [{ path: 'notes.md', content: 'x', edits: [{ oldText: 'hello', newText: 'x' }] }, /either edits or content/],
+      [{ path: 'file:///etc/passwd', content: 'x' }, /is a URI/],
+    ];
+    const { results, outsideTouches, writes } = await callAll('propose_edit', targets.map(([a]) => a));
+    targets.forEach(([args, reason], i) => {
+      assert.match(results[i], /^Error: /, `${JSON.stringify(args)} → ${results[i]}`);
+      assert.match(results[i], reason, `${JSON.stringify(args)} → ${results[i]}`);
+      assert.doesNotMatch(results[i], SECRETS);
+    });
+    assert.deepEqual(rig.reviews, [], 'nothing was shown for review');
+    assert.deepEqual(outsideTouches, []);
+    assert.deepEqual(writes, []);
+  });
+
   it('list_files and search_text never list or read what is outside, ignored, excluded or in .git, whatever the glob', async () => {
     const globs = ['**/*', '../**', '/etc/*', '**/.git/**', 'linked-dir/**', 'ignored/**', 'secret-excluded/**', '**/../../**', '{,../}*'];
     const listed = await callAll('list_files', globs.map((glob) => ({ glob })));
