@@ -1,8 +1,8 @@
 // Proposed edits in VS Code: each is shown in the diff editor (the file ↔ the proposal, served by a content provider
 // for the `parley-proposed` scheme) with Accept and Reject in the editor's title bar. An edit the model proposed
-// (propose_edit) is decided there or in its card in the chat; a code block's Apply is decided there. Accepted
-// edits are written through one WorkspaceEdit (one undo step in the file's editor) and saved, only if the file is
-// still what the proposal was made from.
+// (propose_edit) is decided there or in its card in the chat; a code block's Apply is decided there. An accepted
+// edit is written as one edit of the file's editor (one Undo takes it back; a new file is one WorkspaceEdit) and
+// saved, only if the file is still what the proposal was made from.
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { ParleyError } from '../providers/errors';
@@ -41,29 +41,34 @@ export class EditReviews implements EditPort {
 
   async review(proposal: EditProposal, callId: string): Promise<void> {
     this.pending.set(callId, { proposal, fromTool: !callId.startsWith('code-') });
+    void vscode.commands.executeCommand('setContext', 'parley.editProposed', true);
     await this.show(callId);
   }
 
   async apply(p: EditProposal, callId: string): Promise<string | undefined> {
     const uri = vscode.Uri.file(p.absolute);
-    const edit = new vscode.WorkspaceEdit();
+    // The review closes first: the file then opens in an editor beside the chat, where the edit lands in sight
+    // and in that editor's undo stack (one Undo takes it back).
+    await this.close(callId);
     if (p.before === undefined) {
       const exists = await vscode.workspace.fs.stat(uri).then(() => true, () => false);
       if (exists) return `${p.path} was created by someone else after the edit was proposed; nothing was written. Read it and propose the edit again.`;
+      const edit = new vscode.WorkspaceEdit();
       edit.createFile(uri, { contents: new TextEncoder().encode(p.after) });
-    } else {
-      const doc = await vscode.workspace.openTextDocument(uri);
-      if (doc.getText() !== p.before) {
-        return `${p.path} changed after the edit was proposed (${doc.isDirty ? 'unsaved changes in its editor' : 'on disk'}); nothing was written. Read it again and propose the edit anew.`;
-      }
-      edit.replace(uri, new vscode.Range(doc.positionAt(0), doc.positionAt(p.before.length)), p.after);
+      if (!(await vscode.workspace.applyEdit(edit))) return `VS Code did not create ${p.path}; nothing was written.`;
+      await vscode.window.showTextDocument(uri, { preview: false, preserveFocus: true, viewColumn: besideChat() });
+      return undefined;
     }
-    if (!(await vscode.workspace.applyEdit(edit))) return `VS Code did not apply the edit to ${p.path}; nothing was written.`;
-    const doc = await vscode.workspace.openTextDocument(uri);
-    if (doc.isDirty) await doc.save();
-    await this.close(callId);
-    // Shown, so that the change is in sight and one Undo takes it back.
-    await vscode.window.showTextDocument(doc, { preview: false, preserveFocus: true, viewColumn: besideChat() });
+    const editor = await vscode.window.showTextDocument(uri, { preview: false, preserveFocus: true, viewColumn: besideChat() });
+    const doc = editor.document;
+    if (doc.getText() !== p.before) {
+      return `${p.path} changed after the edit was proposed (${doc.isDirty ? 'unsaved changes in its editor' : 'on disk'}); nothing was written. Read it again and propose the edit anew.`;
+    }
+    // One edit of the open editor, with an undo stop on each side: exactly one Undo takes it back.
+    const whole = new vscode.Range(doc.positionAt(0), doc.positionAt(p.before.length));
+    const applied = await editor.edit((builder) => builder.replace(whole, p.after), { undoStopBefore: true, undoStopAfter: true });
+    if (!applied) return `VS Code did not apply the edit to ${p.path}; nothing was written.`;
+    await doc.save();
     return undefined;
   }
 
@@ -123,6 +128,8 @@ export class EditReviews implements EditPort {
 
   private async close(id: string): Promise<void> {
     this.pending.delete(id);
+    // The palette offers Accept/Reject while a proposal waits.
+    void vscode.commands.executeCommand('setContext', 'parley.editProposed', this.pending.size > 0);
     const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.scheme === SCHEME && idOf(t.input.modified) === id);
     if (tabs.length) await vscode.window.tabGroups.close(tabs, true);
   }
@@ -139,7 +146,12 @@ function idOf(uri: vscode.Uri | undefined): string {
   return uri?.scheme === SCHEME ? (new URLSearchParams(uri.query).get('id') ?? '') : '';
 }
 
+/** The proposal in view: the active group's, else the one shown in another group (the chat keeps the focus). */
 function activeProposal(): vscode.Uri | undefined {
-  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
-  return input instanceof vscode.TabInputTextDiff ? input.modified : undefined;
+  const groups = [vscode.window.tabGroups.activeTabGroup, ...vscode.window.tabGroups.all];
+  for (const group of groups) {
+    const input = group.activeTab?.input;
+    if (input instanceof vscode.TabInputTextDiff && input.modified.scheme === SCHEME) return input.modified;
+  }
+  return undefined;
 }

@@ -12,11 +12,13 @@ describe('webview: prompts', function () {
   });
 
   const prompt = () => panel.page.locator('textarea#prompt');
+  /** How a chip or the / menu shows a prompt: its variables as ‹name›. */
+  const shown = (i: number) => PROMPTS[i].replace(/\{\{\s*([^{}\n]+?)\s*\}\}/g, '‹$1›');
 
   it('offers the prompts as chips on an empty chat only', async () => {
     const chips = panel.page.locator('#empty-state .prompt-chip');
     assert.equal(await chips.count(), PROMPTS.length);
-    assert.equal(await chips.first().textContent(), PROMPTS[0]);
+    assert.equal(await chips.first().textContent(), shown(0));
     await panel.deliver(stateMessage({ messages: [user('u1', 'Hi'), assistant('a1', 'Hello')] }));
     assert.equal(await panel.page.locator('#empty-state').isVisible(), false);
   });
@@ -69,7 +71,7 @@ describe('webview: prompts', function () {
     await panel.page.keyboard.press('Enter');
     await panel.page.keyboard.type('Good morning');
     await panel.page.keyboard.press('Enter');
-    assert.deepEqual(await panel.waitForPosted('send'), { type: 'send', chatId: 'chat-1', text: 'Translate the following into German:\n\nGood morning' });
+    assert.deepEqual(await panel.waitForPosted('send'), { type: 'send', chatId: 'chat-1', text: 'Translate the following into German:\n\nGood morning', fillBuiltins: true });
   });
 
   it('filters prompts as you type after / and picks with the arrow keys and Enter', async () => {
@@ -80,11 +82,11 @@ describe('webview: prompts', function () {
     assert.equal(await menu.locator('[role="option"]').count(), PROMPTS.length);
     assert.equal(await prompt().getAttribute('aria-expanded'), 'true');
     await panel.page.keyboard.type('sel');
-    assert.deepEqual(await menu.locator('[role="option"]').allTextContents(), [PROMPTS[0], PROMPTS[1], PROMPTS[2], PROMPTS[4]]);
+    assert.deepEqual(await menu.locator('[role="option"]').allTextContents(), [shown(0), shown(1), shown(2), shown(4)]);
     await panel.page.keyboard.press('ArrowDown');
     await panel.page.keyboard.press('ArrowDown');
     await panel.page.keyboard.press('ArrowUp');
-    assert.equal(await menu.locator('[aria-selected="true"]').textContent(), PROMPTS[1]);
+    assert.equal(await menu.locator('[aria-selected="true"]').textContent(), shown(1));
     assert.equal(await prompt().getAttribute('aria-activedescendant'), 'slash-1');
     await panel.page.keyboard.press('Enter');
     assert.equal(await menu.isVisible(), false);
