@@ -42,6 +42,9 @@ export function unsupportedReason(name: ControlName): string | undefined {
 export function sendBlockedReason(): string | undefined {
   const chat = state.chat;
   if (!chat) return 'Loading…';
+  const provider = currentProvider();
+  // Sending would only add a failed reply: say what is missing instead (the keys area and Set API Key fix it).
+  if (provider?.needsKey && !provider.keySet) return `${provider.label} has no API key: set one (key button above), or pick another provider`;
   if (state.pendingAttachments.some((a) => a.kind === 'image') && state.capabilities && !state.capabilities.vision) {
     return `${chat.config.model || 'This model'} cannot see images`;
   }

@@ -34,6 +34,22 @@ describe('webview: attachments', function () {
     assert.equal(await panel.page.locator('#attachments').isVisible(), false);
   });
 
+  it('disables Send with an explanation when the provider has no key, until one is set', async () => {
+    const noKey = stateMessage({ config: { provider: 'anthropic', model: 'claude-sonnet-4-5' } });
+    await panel.deliver(noKey);
+    const send = panel.page.locator('button#send');
+    assert.equal(await send.isDisabled(), true);
+    assert.match((await panel.page.locator('#send-reason').textContent()) ?? '', /^Anthropic has no API key: set one/);
+    await panel.page.locator('textarea#prompt').fill('Hello?');
+    await panel.page.locator('textarea#prompt').press('Enter');
+    await panel.frames(2);
+    assert.deepEqual(await panel.posted('send'), [], 'nothing is sent, so no failed reply is added');
+    await panel.deliver({ ...noKey, providers: noKey.providers.map((p) => (p.id === 'anthropic' ? { ...p, keySet: true, keySource: 'secret-storage' as const } : p)) });
+    assert.equal(await send.isDisabled(), false);
+    await send.click();
+    await panel.waitForPosted('send');
+  });
+
   it('disables Send with an explanation when an image goes to a model that cannot see', async () => {
     await panel.deliver(stateMessage({ pendingAttachments: [FILE, IMAGE] }));
     const send = panel.page.locator('button#send');
