@@ -72,7 +72,8 @@ describe('e2e: chat in a real VS Code', function () {
     await vs.runCommand('Parley: Start Chat');
     panel = vs.webview();
     await panel.locator('textarea#prompt').waitFor({ state: 'visible', timeout: 30_000 });
-    assert.equal(await panel.locator('#demo-badge').isVisible(), true, 'the demo model is labelled');
+    // The input is there before the host's first state: wait for the chat itself.
+    await watch(() => panel.locator('#demo-badge').isVisible(), (visible) => visible);
     assert.match(await panel.locator('body').innerText(), /demo model/i);
     const recorded = await recordReplyTexts();
     await send('Hello from the e2e test');
