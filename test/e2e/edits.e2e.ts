@@ -40,7 +40,7 @@ describe('e2e: edits reviewed as diffs in a real VS Code', function () {
     await prompt.fill(text);
     for (let attempt = 0; attempt < 3; attempt++) {
       await prompt.press('Enter');
-      const sent = await until(() => users.count(), (n) => n > before, 10_000).then(() => true, () => false);
+      const sent = await until(() => users.count(), (n) => n > before, 'the message to be sent', 10_000).then(() => true, () => false);
       if (sent) return;
       assert.equal(await prompt.inputValue(), text, 'the draft is still there to send');
     }

@@ -12,12 +12,13 @@ import {
 export { sampleWorkspace } from '../../scripts/vscode-server.mjs';
 
 /** Re-reads `read` until `done` holds (the condition itself, polled every 50 ms), or fails with the last value. */
-export async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
+/** Polls `read` until `done` holds; on timeout the error names `what` and shows the last value read. */
+export async function until<T>(read: () => T | Promise<T>, done: (value: T) => boolean, what = 'the condition', timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();
     if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out; last value: ${JSON.stringify(value).slice(0, 300)}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(value)?.slice(0, 500)}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }

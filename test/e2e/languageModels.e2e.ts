@@ -10,19 +10,9 @@ import { anthropicError, anthropicModelList, messageStream } from '../fakes/anth
 import { GROQ_MODELS_TODAY, groqModelList } from '../fakes/groqModels';
 import { chatChunks, chatStream, toolCallChunks } from '../fakes/openaiFormat';
 import { FakeServer } from '../fakes/server';
-import { sampleWorkspace, startVsCode, type Session } from './harness';
+import { sampleWorkspace, startVsCode, until, type Session } from './harness';
 
 const CLIENT_DIR = resolve(__dirname, 'lm-client');
-
-async function until<T>(read: () => T | Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(value)?.slice(0, 300)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('e2e: Parley models for other extensions (vscode.lm)', function () {
   const groq = new FakeServer('groq');

@@ -8,19 +8,9 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpat
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildSync } from 'esbuild';
-import { startVsCode, type Session } from './harness';
+import { startVsCode, until, type Session } from './harness';
 
 const PROBE_DIR = resolve(__dirname, 'tool-probe');
-
-async function until<T>(read: () => T, done: (value: T) => boolean, what: string, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('e2e: the tools\' VS Code port (Problems, editor, git)', function () {
   let vs: Session;
@@ -72,7 +62,7 @@ describe('e2e: the tools\' VS Code port (Problems, editor, git)', function () {
   it('reports the folders and files.exclude, the Problems list, the active editor and the git changes', async function () {
     await vs.runCommand('Parley Tool Probe: Run');
     const resultFile = join(exchange, 'result.json');
-    const r = await until<any>(() => (existsSync(resultFile) ? JSON.parse(readFileSync(resultFile, 'utf8')) : undefined), Boolean, 'the probe');
+    const r = await until<any>(() => (existsSync(resultFile) ? JSON.parse(readFileSync(resultFile, 'utf8')) : undefined), Boolean, 'the probe', 60_000);
 
     assert.deepEqual(r.view.roots.map((p: string) => realpathSync(p)), [realpathSync(workspace)]);
     assert.ok(r.view.exclude.includes('hidden/**'), JSON.stringify(r.view.exclude));
