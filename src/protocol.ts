@@ -238,6 +238,9 @@ export const ChatSchema = v.object({
   updatedAt: finiteNumber,
 });
 export type Chat = v.InferOutput<typeof ChatSchema>;
+/** A chat without its messages: what a metadata or config change sends. */
+export const ChatMetaSchema = v.omit(ChatSchema, ['messages']);
+export type ChatMeta = v.InferOutput<typeof ChatMetaSchema>;
 
 const PriceSchema = v.object({ input: finiteNumber, output: finiteNumber, cachedInput: v.optional(finiteNumber), cacheWrite: v.optional(finiteNumber) });
 export type Price = v.InferOutput<typeof PriceSchema>;
@@ -295,6 +298,8 @@ export type ProviderInfo = v.InferOutput<typeof ProviderInfoSchema>;
 
 export const ChatSummarySchema = v.object({ id, title: v.string(), updatedAt: finiteNumber, messageCount: v.number() });
 export type ChatSummary = v.InferOutput<typeof ChatSummarySchema>;
+const ModelGoneSchema = v.object({ model: v.string(), provider: v.string(), suggestion: v.optional(v.string()), listedAt: finiteNumber });
+export type ModelGone = v.InferOutput<typeof ModelGoneSchema>;
 
 // ---- webview → host ----
 const chatId = id;
@@ -382,7 +387,25 @@ export const HostMessageSchema = v.variant('type', [
     tools: v.optional(v.array(ToolInfoSchema)),
     ui: v.object({ showControls: v.boolean() }),
     /** The chat's model is not in its provider's current list: say so before the user types, offer a switch. */
-    modelGone: v.optional(v.object({ model: v.string(), provider: v.string(), suggestion: v.optional(v.string()), listedAt: finiteNumber })),
+    modelGone: v.optional(ModelGoneSchema),
+  }),
+  /**
+   * What changed in the chat this panel shows, instead of the whole state. The chat's small parts come every time
+   * (its metadata, the model's capabilities, a gone model, the request streaming: absent means none); the large
+   * parts only when they changed: messages from `keep` on replaced by `append`, the pending attachments, the
+   * providers, the panel's UI state.
+   */
+  v.object({
+    type: v.literal('update'),
+    chatId,
+    meta: ChatMetaSchema,
+    capabilities: CapabilitiesSchema,
+    modelGone: v.optional(ModelGoneSchema),
+    activeRequest: v.optional(id),
+    messages: v.optional(v.object({ keep: v.pipe(v.number(), v.integer(), v.minValue(0)), append: v.array(MessageSchema) })),
+    pendingAttachments: v.optional(v.array(AttachmentInfoSchema)),
+    providers: v.optional(v.array(ProviderInfoSchema)),
+    ui: v.optional(v.object({ showControls: v.boolean() })),
   }),
   /**
    * A reply started in the chat this panel shows: instead of the whole chat, what changed. The panel keeps its first
@@ -396,11 +419,12 @@ export const HostMessageSchema = v.variant('type', [
     keep: v.pipe(v.number(), v.integer(), v.minValue(0)),
     append: v.array(MessageSchema),
     title: v.string(),
-    chats: v.array(ChatSummarySchema),
+    /** The chat's entry in the chat list, as it is now. */
+    summary: ChatSummarySchema,
     pendingAttachments: v.array(AttachmentInfoSchema),
   }),
-  /** The chat list changed (another chat's title, order or size): only the list. */
-  v.object({ type: v.literal('chatList'), chats: v.array(ChatSummarySchema) }),
+  /** One entry of the chat list changed (`upsert`, matched by id) or went away (`remove`): never the whole list. */
+  v.object({ type: v.literal('chatListChange'), upsert: v.optional(ChatSummarySchema), remove: v.optional(chatId) }),
   v.object({ type: v.literal('stream'), chatId, requestId: id, seq: v.number(), event: StreamEventSchema }),
   v.object({ type: v.literal('notice'), level: v.picklist(['info', 'warning', 'error']), text: v.string() }),
   /** Put the keyboard focus in the message input (Ctrl/Cmd+L from the editor). */

@@ -1,3 +1,4 @@
+import { applyHostMessage } from '../src/panelModel';
 import type { FinishReason, HostMessage, ProviderId } from '../src/protocol';
 import { Attachments } from './attachments';
 import { ChatList } from './chatList';
@@ -12,7 +13,7 @@ import { approvalOf, disableApprovalButtons } from './toolCard';
 import { chatWithToolEvent, isToolEvent } from './toolCalls';
 import { ToolPicker } from './toolPicker';
 import { ServerToolsRow } from './serverTools';
-import { currentProvider, sendBlockedReason, state, streaming } from './store';
+import { adopt, currentProvider, panelModel, sendBlockedReason, state, streaming } from './store';
 import { onHostMessage, post, viewState } from './vscode';
 import './styles.css';
 
@@ -302,6 +303,20 @@ function renderAll(): void {
 let lastHostShowControls: boolean | undefined;
 let refreshTimer: ReturnType<typeof setTimeout> | undefined;
 
+/** The host's request id for this chat: a new one means a new stream, whose events start again at seq 0. */
+function setRequest(requestId: string | undefined, force = false): void {
+  if (requestId === state.requestId && !force) return;
+  state.requestId = requestId;
+  state.lastSeq = -1;
+}
+
+function hostUi(ui: { showControls: boolean }): void {
+  // Only a change on the host's side moves the toggle: a local toggle not yet echoed stays.
+  if (ui.showControls === lastHostShowControls) return;
+  lastHostShowControls = ui.showControls;
+  state.showControls = ui.showControls;
+}
+
 function handle(message: HostMessage): void {
   switch (message.type) {
     case 'state': {
@@ -317,23 +332,10 @@ function handle(message: HostMessage): void {
         prompts.closeForm();
         follow = true;
       }
-      state.chat = message.chat;
-      state.chats = message.chats;
-      state.providers = message.providers;
-      state.capabilities = message.capabilities;
-      state.modelGone = message.modelGone;
-      state.pendingAttachments = message.pendingAttachments;
-      state.prompts = message.prompts;
-      state.tools = message.tools;
+      adopt(applyHostMessage(undefined, message)!);
       toolPicker.stateArrived();
-      if (message.ui.showControls !== lastHostShowControls) {
-        lastHostShowControls = message.ui.showControls;
-        state.showControls = message.ui.showControls;
-      }
-      if (message.activeRequest !== state.requestId || changedChat) {
-        state.requestId = message.activeRequest;
-        state.lastSeq = -1;
-      }
+      hostUi(message.ui);
+      setRequest(message.activeRequest, changedChat);
       messages.setMessages(message.chat.messages);
       refreshModels.classList.remove('busy');
       clearTimeout(refreshTimer);
@@ -346,24 +348,42 @@ function handle(message: HostMessage): void {
       else afterContentChange();
       return;
     }
-    case 'replyStarted': {
+    case 'update': {
       // Sent only to panels the host sees on this chat; one that switched meanwhile gets that chat's state next.
       if (message.chatId !== state.chat?.id) return;
       messages.flushNow();
-      state.chat = { ...state.chat, title: message.title, messages: [...state.chat.messages.slice(0, message.keep), ...message.append] };
-      state.chats = message.chats;
-      state.pendingAttachments = message.pendingAttachments;
-      state.requestId = message.requestId;
-      state.lastSeq = -1;
+      adopt(applyHostMessage(panelModel(), message)!);
+      if (message.ui) hostUi(message.ui);
+      setRequest(message.activeRequest);
+      if (message.messages) messages.setMessages(state.chat.messages);
+      if (message.providers) {
+        refreshModels.classList.remove('busy');
+        clearTimeout(refreshTimer);
+      }
+      renderAll();
+      afterContentChange();
+      return;
+    }
+    case 'replyStarted': {
+      const model = applyHostMessage(panelModel(), message);
+      if (model) adopt(model);
+      if (message.chatId !== state.chat?.id) {
+        chatList.render();
+        return;
+      }
+      messages.flushNow();
+      setRequest(message.requestId, true);
       messages.setMessages(state.chat.messages);
       renderAll();
       afterContentChange();
       return;
     }
-    case 'chatList':
-      state.chats = message.chats;
+    case 'chatListChange': {
+      const model = applyHostMessage(panelModel(), message);
+      if (model) adopt(model);
       chatList.render();
       return;
+    }
     case 'stream': {
       if (message.chatId !== state.chat?.id || message.requestId !== state.requestId) return;
       if (message.seq <= state.lastSeq) return;

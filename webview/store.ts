@@ -1,5 +1,6 @@
 // The panel's mirror of the host's state, shared by the panel's modules (the host owns the truth).
-import type { AttachmentInfo, Capabilities, Chat, ChatSummary, ControlName, HostMessage, ProviderInfo, ToolInfo } from '../src/protocol';
+import type { PanelModel } from '../src/panelModel';
+import type { AttachmentInfo, Capabilities, Chat, ChatSummary, ControlName, ModelGone, ProviderInfo, ToolInfo } from '../src/protocol';
 
 export interface PanelState {
   chat?: Chat;
@@ -7,7 +8,7 @@ export interface PanelState {
   providers: ProviderInfo[];
   capabilities?: Capabilities;
   /** The chat's model is no longer in its provider's list. */
-  modelGone?: Extract<HostMessage, { type: 'state' }>['modelGone'];
+  modelGone?: ModelGone;
   pendingAttachments: AttachmentInfo[];
   prompts: string[];
   /** The tools the host offers (the chat's picker turns them on and off). */
@@ -19,6 +20,27 @@ export interface PanelState {
 }
 
 export const state: PanelState = { chats: [], providers: [], pendingAttachments: [], prompts: [], showControls: false, lastSeq: -1 };
+
+/** The host's state as this panel holds it, for the shared reducer (`applyHostMessage`); undefined before the first. */
+export function panelModel(): PanelModel | undefined {
+  if (!state.chat || !state.capabilities) return undefined;
+  const { chat, chats, providers, capabilities, modelGone, pendingAttachments, prompts, tools, showControls, requestId } = state;
+  return { chat, chats, providers, capabilities, modelGone, pendingAttachments, prompts, tools, activeRequest: requestId, ui: { showControls } };
+}
+
+/** Takes the data of `model`; the request id and the UI state are the caller's (they need more than a copy). */
+export function adopt(model: PanelModel): void {
+  Object.assign(state, {
+    chat: model.chat,
+    chats: model.chats,
+    providers: model.providers,
+    capabilities: model.capabilities,
+    modelGone: model.modelGone,
+    pendingAttachments: model.pendingAttachments,
+    prompts: model.prompts,
+    tools: model.tools,
+  });
+}
 
 export function streaming(): boolean {
   return state.requestId !== undefined;

@@ -79,8 +79,7 @@ export class ChatLifecycle {
     await this.runner.idle(chat.id);
     await this.store.remove(chat);
     const fallback = await this.ensureActiveChat();
-    this.panels.reassign(chat.id, fallback.id);
-    await this.panels.broadcast();
+    await this.panels.chatRemoved(chat.id, fallback.id);
   }
 
   async setConfig(chat: Chat, patch: ChatConfigPatch): Promise<void> {
@@ -121,7 +120,7 @@ export class ChatLifecycle {
       moved.push(chat);
     }
     await Promise.all(moved.map((chat) => this.store.save(chat)));
-    await this.panels.broadcast();
+    await this.panels.providersChanged();
     for (const chat of moved) {
       this.panels.postTo(chat.id, { type: 'notice', level: 'info', text: `This chat now uses ${providerById(chat.config.provider)?.label ?? chat.config.provider} (${chat.config.model}): its key is set. Until then it ran on the offline demo model.` });
     }

@@ -38,7 +38,7 @@ export class ChatService {
     this.models = new ModelDirectory(host.modelLists, host.modelCatalog);
     this.store = new ChatStore(history, (line) => host.log(line));
     // The parts below reach each other through these arrows, so that construction order does not matter.
-    const refresh = new ModelRefresh(host, keys, this.models, () => this.panels.broadcast());
+    const refresh = new ModelRefresh(host, keys, this.models, () => this.panels.providersChanged());
     const toolbox = combineToolboxes(
       host.toolContext && workspaceToolbox(() => host.toolContext?.()),
       host.toolContext && host.edits && editToolbox(() => host.toolContext?.().view, host.edits),
@@ -57,7 +57,7 @@ export class ChatService {
         save: (chat) => this.store.save(chat),
         saveReply: (chat, reply) => this.store.saveReply(chat, reply),
         // The model is unknown or gone: the list the panel offers is stale too.
-        modelGone: (provider) => void refresh.fetch(provider, true).then(() => this.panels.broadcast(), () => undefined),
+        modelGone: (provider) => void refresh.fetch(provider, true).then(() => this.panels.providersChanged(), () => undefined),
       },
       this.store,
       this.panels,
@@ -65,7 +65,7 @@ export class ChatService {
     this.lifecycle = new ChatLifecycle(host, keys, this.store, this.models, refresh, this.runner, this.panels);
     this.intake = new AttachmentIntake(host, this.store);
     this.router = new Router({ host, keys, store: this.store, runner: this.runner, panels: this.panels, lifecycle: this.lifecycle, refresh, intake: this.intake, tools: this.tools });
-    this.store.onChange((chatId) => this.panels.broadcast(chatId));
+    this.store.onChange((change) => this.panels.chatChanged(change));
     keys.onDidChange(() => void this.lifecycle.keysChanged());
   }
 

@@ -3,8 +3,18 @@ import { ParleyError } from '../providers/errors';
 import type { Attachment } from './attachments';
 import { indexEntry, type HistoryStore, type IndexEntry } from './history';
 
-/** Called after a change; `chatId` undefined means the chat list changed too. Awaited by whoever made the change. */
-export type ChangeListener = (chatId: string | undefined) => void | Promise<void>;
+/**
+ * What changed in a chat: its metadata (title, config, …) unless only its pending `attachments` changed, and its
+ * messages from index `messagesFrom` on when that is set; or it left the list (`removed`: its file was unreadable).
+ */
+export interface ChatChange {
+  chatId: string;
+  messagesFrom?: number;
+  attachments?: true;
+  removed?: true;
+}
+/** Called after a change; awaited by whoever made the change. */
+export type ChangeListener = (change: ChatChange) => void | Promise<void>;
 export type MessageListener = (chat: Chat, message: ChatMessage) => void;
 
 /**
@@ -12,6 +22,8 @@ export type MessageListener = (chat: Chat, message: ChatMessage) => void;
  * active, the attachments waiting for each chat's next message, and their persistence. A chat is read from disk
  * the first time it is opened. It emits change and message events; it never calls the reply runner or the panels.
  */
+const summaryOf = (e: IndexEntry): ChatSummary => ({ id: e.id, title: e.title, updatedAt: e.updatedAt, messageCount: e.messageCount });
+
 export class ChatStore {
   /** Every chat, as the chat list shows it (insertion order: the last one is the newest created). */
   private readonly entries = new Map<string, IndexEntry>();
@@ -70,6 +82,7 @@ export class ChatStore {
         this.entries.delete(chatId);
         if (this.active === chatId) this.active = this.newest();
         await this.saveIndex();
+        await this.emitChange({ chatId, removed: true });
         return undefined;
       });
       this.opening.set(chatId, opening);
@@ -104,9 +117,13 @@ export class ChatStore {
 
   /** Newest first, as the chat list shows them. */
   summaries(): ChatSummary[] {
-    return [...this.entries.values()]
-      .sort((a, b) => b.updatedAt - a.updatedAt)
-      .map((e) => ({ id: e.id, title: e.title, updatedAt: e.updatedAt, messageCount: e.messageCount }));
+    return [...this.entries.values()].sort((a, b) => b.updatedAt - a.updatedAt).map(summaryOf);
+  }
+
+  /** One chat's entry in the chat list. */
+  summary(chatId: string): ChatSummary | undefined {
+    const entry = this.entries.get(chatId);
+    return entry && summaryOf(entry);
   }
 
   private newest(): string | undefined {
@@ -160,12 +177,12 @@ export class ChatStore {
 
   async addPending(chatId: string, attachments: Attachment[]): Promise<void> {
     this.pending.set(chatId, [...this.pendingFor(chatId), ...attachments]);
-    await this.emitChange(chatId);
+    await this.emitChange({ chatId, attachments: true });
   }
 
   async removePending(chatId: string, attachmentId: string): Promise<void> {
     this.pending.set(chatId, this.pendingFor(chatId).filter((a) => a.id !== attachmentId));
-    await this.emitChange(chatId);
+    await this.emitChange({ chatId, attachments: true });
   }
 
   /** Saves the chat's pending attachments and hands them over (they leave the pending list). */
@@ -210,11 +227,11 @@ export class ChatStore {
     return this.history.flush();
   }
 
-  /** The chat was edited: stamps it, saves it, and tells the listeners (the chat list too when `listChanged`). */
-  async changed(chat: Chat, listChanged = false): Promise<void> {
+  /** The chat was edited (its messages from `messagesFrom` on, if set): stamps it, saves it, tells the listeners. */
+  async changed(chat: Chat, messagesFrom?: number): Promise<void> {
     chat.updatedAt = Date.now();
     await this.save(chat);
-    await this.emitChange(listChanged ? undefined : chat.id);
+    await this.emitChange({ chatId: chat.id, ...(messagesFrom !== undefined && { messagesFrom }) });
   }
 
   onChange(listener: ChangeListener): () => void {
@@ -222,8 +239,8 @@ export class ChatStore {
     return () => this.changeListeners.delete(listener);
   }
 
-  async emitChange(chatId: string | undefined): Promise<void> {
-    await Promise.all([...this.changeListeners].map((listener) => listener(chatId)));
+  async emitChange(change: ChatChange): Promise<void> {
+    await Promise.all([...this.changeListeners].map((listener) => listener(change)));
   }
 
   /** Called with every finished message (user and assistant), like marimo's `on_message`. */

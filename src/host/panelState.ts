@@ -1,7 +1,7 @@
 import type { Chat, HostMessage, ProviderInfo, StreamEvent } from '../protocol';
 import { providers } from '../providers/registry';
 import { info } from './attachments';
-import type { ChatStore } from './chatStore';
+import type { ChatChange, ChatStore } from './chatStore';
 import type { KeyStore } from './keys';
 import type { ModelDirectory } from './modelDirectory';
 import type { ModelRefresh } from './modelRefresh';
@@ -58,37 +58,53 @@ export class PanelState {
     return pending;
   }
 
+  /** The whole state, for a panel that opens or switches chats: the one time the chat's messages and the list go. */
   async post(client: Client): Promise<void> {
     const chat = client.chatId ? this.store.get(client.chatId) : undefined;
     if (!chat) return;
     const settings = this.host.settings();
-    if (!this.refresh.isListed(chat.config.provider)) void this.refresh.fetch(chat.config.provider, false);
-    await this.models.loadCatalog();
-    const gone = this.models.gone(chat.config.provider, chat.config.model);
+    const { capabilities, modelGone, activeRequest } = await this.small(chat);
     client.post({
       type: 'state',
       chat,
       chats: this.store.summaries(),
       providers: await this.providerInfos(),
-      capabilities: this.models.capabilities(chat.config.provider, chat.config.model),
-      ...(gone && { modelGone: gone }),
-      activeRequest: this.activeRequest(chat.id),
+      capabilities,
+      ...(modelGone && { modelGone }),
+      activeRequest,
       pendingAttachments: this.store.pendingFor(chat.id).map(info),
       prompts: [...(settings.prompts ?? []), ...BUILT_IN_PROMPTS],
       ...(this.toolbox && (settings.tools?.enabled ?? true) && { tools: this.toolbox.tools().map((t) => t.info) }),
-      ui: { showControls: this.host.uiState?.get().showControls ?? settings.showConfigurationControls ?? false },
+      ui: this.ui(),
     });
+  }
+
+  /** What every update about `chat` carries: small, whatever the size of the chat or the history. */
+  private async small(chat: Chat) {
+    if (!this.refresh.isListed(chat.config.provider)) void this.refresh.fetch(chat.config.provider, false);
+    await this.models.loadCatalog();
+    const { messages: _, ...meta } = chat;
+    const modelGone = this.models.gone(chat.config.provider, chat.config.model);
+    return {
+      type: 'update' as const,
+      chatId: chat.id,
+      meta,
+      capabilities: this.models.capabilities(chat.config.provider, chat.config.model),
+      ...(modelGone && { modelGone }),
+      activeRequest: this.activeRequest(chat.id),
+    };
   }
 
   /**
    * A reply started in `chat`: its panels get the messages after the first `keep` (which they have already) and the
-   * request id; every other panel gets the chat list only. Never the whole chat.
+   * request id; every other panel gets the chat's list entry only. Never the whole chat, never the whole list.
    */
   replyStarted(chat: Chat, requestId: string, keep: number): void {
-    const chats = this.store.summaries();
+    const summary = this.store.summary(chat.id);
+    if (!summary) return;
     for (const client of this.clients) {
       if (client.chatId !== chat.id) {
-        void client.post({ type: 'chatList', chats });
+        void client.post({ type: 'chatListChange', upsert: summary });
         continue;
       }
       void client.post({
@@ -98,10 +114,66 @@ export class PanelState {
         keep,
         append: chat.messages.slice(keep),
         title: chat.title,
-        chats,
+        summary,
         pendingAttachments: this.store.pendingFor(chat.id).map(info),
       });
     }
+  }
+
+  /** A chat changed: its panels get what changed (see `ChatChange`), every panel gets its new list entry. */
+  async chatChanged(change: ChatChange): Promise<void> {
+    if (change.removed) {
+      for (const client of this.clients) void client.post({ type: 'chatListChange', remove: change.chatId });
+      return;
+    }
+    const chat = this.store.get(change.chatId);
+    if (!chat) return;
+    const summary = change.attachments ? undefined : this.store.summary(chat.id);
+    const showing = [...this.clients].filter((c) => c.chatId === chat.id);
+    const update = showing.length ? await this.small(chat) : undefined;
+    for (const client of this.clients) {
+      if (summary) void client.post({ type: 'chatListChange', upsert: summary });
+      if (!update || client.chatId !== chat.id) continue;
+      void client.post({
+        ...update,
+        ...(change.messagesFrom !== undefined && { messages: { keep: change.messagesFrom, append: chat.messages.slice(change.messagesFrom) } }),
+        ...(change.attachments && { pendingAttachments: this.store.pendingFor(chat.id).map(info) }),
+      });
+    }
+  }
+
+  /** Keys or model lists changed: every panel gets the providers, with its chat's metadata and capabilities. */
+  async providersChanged(): Promise<void> {
+    const providers = await this.providerInfos();
+    await this.updateEach({ providers });
+  }
+
+  /** The panel's UI state (controls shown or hidden) changed. */
+  async uiChanged(): Promise<void> {
+    await this.updateEach({ ui: this.ui() });
+  }
+
+  private ui(): { showControls: boolean } {
+    return { showControls: this.host.uiState?.get().showControls ?? this.host.settings().showConfigurationControls ?? false };
+  }
+
+  private async updateEach(parts: Pick<Extract<HostMessage, { type: 'update' }>, 'providers' | 'ui'>): Promise<void> {
+    await Promise.all([...this.clients].map(async (client) => {
+      const chat = client.chatId ? this.store.get(client.chatId) : undefined;
+      if (chat) void client.post({ ...(await this.small(chat)), ...parts });
+    }));
+  }
+
+  /** `chatId` was deleted: its panels show `fallbackId` (the whole state of it), the others drop its list entry. */
+  async chatRemoved(chatId: string, fallbackId: string): Promise<void> {
+    const moved = [...this.clients].filter((c) => c.chatId === chatId || !c.chatId);
+    this.reassign(chatId, fallbackId);
+    const fallback = this.store.summary(fallbackId);
+    await Promise.all([...this.clients].map((client) => {
+      if (moved.includes(client)) return this.post(client);
+      void client.post({ type: 'chatListChange', remove: chatId, ...(fallback && { upsert: fallback }) });
+      return undefined;
+    }));
   }
 
   /** Posts the state to the panels showing `chatId`, or to all of them. */

@@ -132,7 +132,9 @@ export class ReplyRunner {
       this.active.delete(chat.id);
       chat.updatedAt = Date.now();
       await this.store.save(chat);
-      await this.panels.broadcast(chat.id);
+      // The finished reply replaces the panel's live copy; nothing before it is sent again.
+      const at = chat.messages.indexOf(reply);
+      await this.panels.chatChanged({ chatId: chat.id, ...(at >= 0 && { messagesFrom: at }) });
       this.store.notifyMessage(chat, reply);
     }
   }

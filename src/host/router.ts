@@ -69,8 +69,10 @@ export class Router {
       case 'deleteMessage': {
         const chat = await store.getOrThrow(msg.chatId);
         runner.assertIdle(chat);
-        chat.messages = chat.messages.filter((m) => m.id !== msg.messageId);
-        return store.changed(chat);
+        const at = chat.messages.findIndex((m) => m.id === msg.messageId);
+        if (at < 0) return;
+        chat.messages.splice(at, 1);
+        return store.changed(chat, at);
       }
       case 'approveTool':
         return this.parts.tools.decide(msg.chatId, msg.callId, msg.decision);
@@ -88,7 +90,7 @@ export class Router {
       case 'renameChat': {
         const chat = await store.getOrThrow(msg.chatId);
         chat.title = msg.title.trim() || chat.title;
-        return store.changed(chat, true);
+        return store.changed(chat);
       }
       case 'deleteChat':
         return lifecycle.deleteChat(msg.chatId);
@@ -98,7 +100,7 @@ export class Router {
         await runner.idle(chat.id);
         chat.messages = [];
         chat.title = 'New chat';
-        return store.changed(chat, true);
+        return store.changed(chat, 0);
       }
       case 'exportChat': {
         const chat = await store.getOrThrow(msg.chatId);
@@ -120,13 +122,13 @@ export class Router {
         return store.removePending(msg.chatId, msg.attachmentId);
       case 'setKey':
         await keys.set(msg.provider, msg.key);
-        return panels.broadcast();
+        return panels.providersChanged();
       case 'clearKey':
         await keys.clear(msg.provider);
-        return panels.broadcast();
+        return panels.providersChanged();
       case 'refreshModels':
         await refresh.fetch(msg.provider, true);
-        return panels.broadcast();
+        return panels.providersChanged();
       case 'codeAction':
         if (msg.action === 'copy') return host.copyToClipboard?.(msg.code);
         if (msg.action === 'newFile') return host.openDocument?.(msg.code, msg.language || 'plaintext');
@@ -140,7 +142,7 @@ export class Router {
         return host.copyToClipboard?.(msg.text);
       case 'setUiState':
         await host.uiState?.set({ showControls: msg.showControls });
-        return panels.broadcast();
+        return panels.uiChanged();
       case 'runCommand':
         return host.runCommand(msg.command, msg.provider);
       case 'openLink':

@@ -182,8 +182,8 @@ describe('hardening: no data lost', function () {
         for (const [j, p] of providers.entries()) if (j !== i) crossTalk += streamed.split(`${p}-`).length - 1;
         const reply = client.state.chat.messages.at(-1)!;
         assert.equal(reply.text, streamed, 'the saved reply is exactly what streamed to this client');
-        // States too only ever show this client's chat.
-        crossTalk += client.messages.slice(marks[i]).filter((m) => m.type === 'state' && m.chat.id !== client.chatId).length;
+        // States and updates too only ever show this client's chat.
+        crossTalk += client.messages.slice(marks[i]).filter((m) => (m.type === 'state' && m.chat.id !== client.chatId) || ((m.type === 'update' || m.type === 'replyStarted') && m.chatId !== client.chatId)).length;
         if (i === stopped) {
           assert.equal(reply.status, 'stopped');
           assert.ok(texts[i].join('').startsWith(reply.text) && reply.text.length < texts[i].join('').length);

@@ -66,7 +66,7 @@ class FuzzClient implements Client {
   post(message: HostMessage): void {
     this.posted++;
     if (message.type === 'notice') this.notices.push({ level: message.level, text: message.text });
-    if (message.type === 'state') for (const a of message.pendingAttachments) this.seen.add(a.id);
+    if (message.type === 'state' || message.type === 'replyStarted' || message.type === 'update') for (const a of message.pendingAttachments ?? []) this.seen.add(a.id);
     // The host never posts what the webview would reject (checked on a sample: states can be large).
     if (message.type !== 'state' || this.posted % this.checkEvery === 0) {
       const parsed = parseHostMessage(JSON.parse(JSON.stringify(message)));
@@ -327,7 +327,7 @@ describe('hardening: the host trusts nothing from the webview (seeded fuzz of Ch
     assert.deepEqual([...new Set(internalErrors)].slice(0, 10), [], 'unexpected internal errors');
     assert.deepEqual(invalidPosts.slice(0, 5), [], 'the host posted messages the webview would reject');
     // The incremental messages were among those checked.
-    for (const type of ['replyStarted', 'chatList', 'stream']) assert.ok(main.some((c) => c.checked.get(type)), `no ${type} was posted and checked`);
+    for (const type of ['replyStarted', 'update', 'chatListChange', 'stream']) assert.ok(main.some((c) => c.checked.get(type)), `no ${type} was posted and checked`);
     // Nothing polluted, nothing stuck, nothing opened or stored that should not be.
     assert.equal(Object.getOwnPropertyNames(Object.prototype).sort().join(), protoBefore);
     assert.equal(({} as Record<string, unknown>).polluted, undefined);

@@ -76,7 +76,7 @@ describe('ChatService (host logic with real storage and a Groq-format server)', 
     assert.match(reply.text, /Parley: Set API Key/);
   });
 
-  it('a reply start posts what changed (replyStarted) to the chat’s panels and the list (chatList) to the others, never the whole chat', async () => {
+  it('a reply start posts what changed (replyStarted) to the chat’s panels and its list entry (chatListChange) to the others, never the whole chat', async () => {
     const { service } = makeService({ GROQ_API_KEY: 'gsk_env_key_1234567890' });
     const client = await ready(service);
     const chatId = client.state.chat.id;
@@ -96,7 +96,7 @@ describe('ChatService (host logic with real storage and a Groq-format server)', 
     assert.equal(client.messages.slice(before).filter((m) => m.type === 'state').length, 0, 'no state before the stream');
     const firstStream = client.messages.slice(before).find((m) => m.type === 'stream');
     assert.ok(firstStream?.type === 'stream' && firstStream.requestId === started.requestId && firstStream.seq === 0);
-    assert.deepEqual(other.messages.slice(otherBefore).map((m) => m.type), ['chatList']);
+    assert.deepEqual(other.messages.slice(otherBefore).map((m) => m.type), ['chatListChange']);
     await service.idle(chatId);
     // Regenerate keeps the messages before the reply it replaces.
     const mark = client.messages.length;

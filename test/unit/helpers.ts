@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyCapabilities } from '../../src/providers/capabilities';
 import type { AdapterEvent, AdapterOptions, ModelFacts, ProviderDefinition, Turn } from '../../src/providers/types';
+import { applyHostMessage, type PanelModel } from '../../src/panelModel';
 import type { ChatConfig, HostMessage, StreamEvent } from '../../src/protocol';
 import type { Client } from '../../src/host/chatService';
 import type { SecretStore } from '../../src/host/keys';
@@ -65,9 +66,10 @@ export class RecordingClient implements Client {
   readonly messages: HostMessage[] = [];
   chatId?: string;
   post(message: HostMessage) { this.messages.push(structuredClone(message)); }
-  get state(): Extract<HostMessage, { type: 'state' }> {
-    const state = [...this.messages].reverse().find((m) => m.type === 'state');
-    if (!state || state.type !== 'state') throw new Error('no state posted');
+  /** What a panel holds after applying every message so far, with the webview's own reducer. */
+  get state(): PanelModel {
+    const state = this.messages.reduce<PanelModel | undefined>(applyHostMessage, undefined);
+    if (!state) throw new Error('no state posted');
     return state;
   }
   events(): StreamEvent[] {
