@@ -168,7 +168,8 @@ export function classifyError(err: unknown, context: { provider: string; model: 
   const shown = type ?? String(status);
   const name = e.name ?? '';
 
-  if (name.includes('Timeout') || name === 'TimeoutError') {
+  // The openai and groq SDKs' APIConnectionTimeoutError keeps the name `Error`; its message says it.
+  if (name.includes('Timeout') || (e.status === undefined && /^Request timed out/i.test(e.message ?? ''))) {
     return { kind: 'timeout', message: `${provider} did not answer in time (${host}). Try again, or raise parley.requestTimeoutSeconds.`, action: 'retry' };
   }
   if (status === undefined) {

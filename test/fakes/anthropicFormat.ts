@@ -3,6 +3,7 @@
 // content_block_start / content_block_delta… / content_block_stop, then message_delta (stop_reason and the
 // cumulative usage) and message_stop; `ping` events anywhere; `event: error` (e.g. overloaded_error) mid-stream.
 import type { FakeReply } from './server';
+import type { WireFormat } from './wireFormat';
 
 export interface MessageStreamOptions {
   model?: string;
@@ -157,3 +158,15 @@ export function toolUseEvents(blocks: ToolReplyBlock[], options: { model?: strin
 export function toolUseStream(blocks: ToolReplyBlock[], options: Parameters<typeof toolUseEvents>[1] = {}): FakeReply {
   return { kind: 'sse', frames: toolUseEvents(blocks, options) };
 }
+
+/** The error `type` Anthropic sends with each status. */
+const ANTHROPIC_ERROR_TYPES: Record<number, string> = { 401: 'authentication_error', 404: 'not_found_error', 429: 'rate_limit_error', 500: 'api_error', 529: 'overloaded_error' };
+
+/** The Messages API wire: message_start, content_block_start and a ping come before the first text delta. */
+export const anthropicWire: WireFormat = {
+  stream: (deltas, { usage, ...rest } = {}) => messageStream(deltas, { ...rest, ...(usage && { usage: { input_tokens: usage.input, output_tokens: usage.output } }) }),
+  frames: (deltas) => messageEvents(deltas),
+  lead: 3,
+  malformed: 'event: content_block_delta\ndata: {"type":"content_block_delta",\n\n',
+  error: (status, message, headers) => anthropicError(status, ANTHROPIC_ERROR_TYPES[status] ?? 'invalid_request_error', message, headers),
+};

@@ -3,6 +3,7 @@
 // candidates[0].content.parts (thought summaries are parts with `thought: true`), the running usageMetadata,
 // and finishReason on the last candidate chunk.
 import type { FakeReply } from './server';
+import type { WireFormat } from './wireFormat';
 
 export interface GeminiStreamOptions {
   model?: string;
@@ -123,3 +124,15 @@ export function functionCallChunks(chunks: GeminiPart[][], options: { model?: st
 export function functionCallStream(chunks: GeminiPart[][], options: Parameters<typeof functionCallChunks>[1] = {}): FakeReply {
   return { kind: 'sse', frames: functionCallChunks(chunks, options) };
 }
+
+/** The google.rpc status name Gemini sends with each HTTP status. */
+const GEMINI_STATUS_NAMES: Record<number, string> = { 400: 'INVALID_ARGUMENT', 401: 'UNAUTHENTICATED', 404: 'NOT_FOUND', 429: 'RESOURCE_EXHAUSTED', 500: 'INTERNAL', 503: 'UNAVAILABLE' };
+
+/** The Gemini wire: every chunk carries text (the first chunk already does), CRLF-delimited frames. */
+export const geminiWire: WireFormat = {
+  stream: (deltas, { usage, ...rest } = {}) => geminiStream(deltas, { ...rest, ...(usage && { usage: { promptTokenCount: usage.input, candidatesTokenCount: usage.output } }) }),
+  frames: (deltas) => geminiChunks(deltas),
+  lead: 0,
+  malformed: 'data: {"candidates": [\r\n\r\n',
+  error: (status, message, headers) => geminiError(status, GEMINI_STATUS_NAMES[status] ?? 'UNKNOWN', message, { headers }),
+};

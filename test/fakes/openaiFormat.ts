@@ -1,6 +1,7 @@
 // OpenAI chat-completions streaming wire format (also Groq's, with `x_groq`), as documented by both:
 // `data: {chat.completion.chunk}\n\n` frames, finish_reason on the last choice chunk, then `data: [DONE]`.
 import type { FakeReply } from './server';
+import type { WireFormat } from './wireFormat';
 
 export interface ChunkOptions {
   model?: string;
@@ -154,4 +155,23 @@ export function executedToolChunks(tools: ExecutedTool[], answer: string[], opti
   frames.push(frame({ ...base, choices: [choice({}, 'stop')], x_groq: { id: 'req_compound', usage: { queue_time: 0.1, prompt_tokens: 1200, prompt_time: 0.01, completion_tokens: 90, completion_time: 0.2, total_tokens: 1290, total_time: 0.21 } } }));
   frames.push('data: [DONE]\n\n');
   return frames;
+}
+
+/** The error `type`/`code` OpenAI and Groq send with each status. */
+const OPENAI_ERROR_NAMES: Record<number, { type: string; code?: string }> = {
+  401: { type: 'invalid_request_error', code: 'invalid_api_key' },
+  404: { type: 'invalid_request_error', code: 'model_not_found' },
+  429: { type: 'requests', code: 'rate_limit_exceeded' },
+  500: { type: 'server_error' },
+};
+
+/** The chat-completions wire (OpenAI, Groq and the OpenAI-compatible servers), usage where `usageStyle` puts it. */
+export function chatCompletionsWire(usageStyle: 'groq' | 'openai'): WireFormat {
+  return {
+    stream: (deltas, { usage, ...rest } = {}) => chatStream(deltas, { usageStyle, ...rest, ...(usage && { usage: { prompt_tokens: usage.input, completion_tokens: usage.output } }) }),
+    frames: (deltas) => chatChunks(deltas, { usageStyle }),
+    lead: 1,
+    malformed: 'data: {"choices":[{"delta":{"content":"oops"\n\n',
+    error: (status, message, headers) => apiError(status, message, { ...OPENAI_ERROR_NAMES[status], headers }),
+  };
 }

@@ -2,9 +2,32 @@ import assert from 'node:assert/strict';
 import { cerebras, compatibleProviders, custom, lmstudio, ollama, openrouter, xai } from '../../src/providers/compatible';
 import { classifyError } from '../../src/providers/errors';
 import { providers } from '../../src/providers/registry';
-import { apiError, chatChunks, chatCompletion, chatStream, midStreamError, modelList } from '../fakes/openaiFormat';
+import { chatChunks, chatCompletion, chatCompletionsWire, chatStream, midStreamError, modelList } from '../fakes/openaiFormat';
 import { FakeServer } from '../fakes/server';
 import { collect, configFor, serveDuring } from './helpers';
+import { bearerKey, providerContract } from './providerContract';
+
+// Every preset keeps the contract; the model lists say which presets leave out embedding models.
+for (const [definition, model, listed, kept, keyPrefix] of [
+  [cerebras, 'llama-3.3-70b', ['llama-3.3-70b', 'gpt-oss-120b'], ['llama-3.3-70b', 'gpt-oss-120b'], 'csk-'],
+  [xai, 'grok-3', ['grok-3', 'grok-4'], ['grok-3', 'grok-4'], 'xai-'],
+  [openrouter, 'openai/gpt-4o-mini', ['openai/gpt-4o-mini', 'anthropic/claude-sonnet-4'], ['openai/gpt-4o-mini', 'anthropic/claude-sonnet-4'], undefined],
+  [ollama, 'llama3.2', ['qwen3:latest', 'nomic-embed-text:latest', 'llama3.2:latest'], ['qwen3:latest', 'llama3.2:latest'], undefined],
+  [lmstudio, 'qwen/qwen3-8b', ['qwen/qwen3-8b', 'text-embedding-nomic-embed-text-v1.5'], ['qwen/qwen3-8b'], undefined],
+  [custom, 'my-model', ['my-model', 'my-embedding-model'], ['my-model'], undefined],
+] as const) {
+  providerContract({
+    definition,
+    model,
+    wire: chatCompletionsWire('openai'),
+    baseUrl: (url) => `${url}/v1`,
+    chatPath: '/v1/chat/completions',
+    keyOf: bearerKey,
+    models: { path: '/v1/models', reply: modelList([...listed]), expected: kept.map((id) => ({ id })) },
+    host: definition.defaultBaseUrl ? new URL(definition.defaultBaseUrl).host : 'my-server.example',
+    keyPrefix,
+  });
+}
 
 describe('OpenAI-compatible presets (openai SDK against OpenAI-format servers)', () => {
   const server = new FakeServer('compatible');
@@ -32,21 +55,6 @@ describe('OpenAI-compatible presets (openai SDK against OpenAI-format servers)',
         ['custom', undefined, [], false],
       ],
     );
-  });
-
-  it('streams text deltas in order, then usage, then finish', async () => {
-    server.enqueue(chatStream(['One', ', two', ', three.'], { model: 'grok-3', usageStyle: 'openai', usage: { prompt_tokens: 21, completion_tokens: 6 } }));
-    const result = await collect(xai, { baseUrl }, turns, configFor(xai, 'grok-3'));
-    assert.equal(result.error, undefined);
-    assert.deepEqual(result.events, [
-      { type: 'text-delta', text: 'One' },
-      { type: 'text-delta', text: ', two' },
-      { type: 'text-delta', text: ', three.' },
-      { type: 'usage', usage: { inputTokens: 21, outputTokens: 6 } },
-      { type: 'finish', reason: 'stop' },
-    ]);
-    assert.equal(server.last.path, '/v1/chat/completions');
-    assert.equal(server.last.headers.authorization, 'Bearer test-key-123456');
   });
 
   it('reasoning arrives as delta.reasoning (OpenRouter, Ollama) or delta.reasoning_content (xAI, LM Studio)', async () => {
@@ -135,6 +143,12 @@ describe('OpenAI-compatible presets (openai SDK against OpenAI-format servers)',
       assert.equal(server.last.body.top_k, 30);
       assert.equal('response_format' in server.last.body, false, 'LM Studio has no plain JSON mode');
       assert.match(lmstudio.capabilities('x').unsupported.jsonMode!, /json_schema/);
+      // Listing models needs no key either.
+      server.enqueue(modelList(['qwen3:latest']));
+      const adapter = await ollama.createAdapter({ baseUrl, timeoutMs: 10_000, maxRetries: 0 });
+      assert.deepEqual(await adapter.listModels!(), [{ id: 'qwen3:latest' }]);
+      assert.equal(server.last.path, '/v1/models');
+      assert.equal(server.last.headers.authorization, 'Bearer not-needed');
     } finally {
       if (saved === undefined) delete process.env.OPENAI_API_KEY;
       else process.env.OPENAI_API_KEY = saved;
@@ -160,80 +174,6 @@ describe('OpenAI-compatible presets (openai SDK against OpenAI-format servers)',
     assert.equal(ollama.capabilities('llava').vision, true);
     await collect(ollama, { baseUrl }, [{ role: 'user', text: 'What is this?', images: [image] }], configFor(ollama, 'llava'));
     assert.deepEqual(server.last.body.messages.at(-1).content[1], { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } });
-  });
-
-  it('a 401 asks for a key; a 404 names the model', async () => {
-    server.enqueue(apiError(401, 'Incorrect API key provided: xai-abcdefghijklmnopq', { code: 'invalid_api_key' }), apiError(404, 'The model grok-9 does not exist', { code: 'model_not_found' }));
-    const a = await collect(xai, { baseUrl }, turns, configFor(xai, 'grok-3'));
-    const auth = classifyError(a.error, { ...context, provider: 'xAI' });
-    assert.equal(auth.kind, 'auth');
-    assert.doesNotMatch(auth.message, /abcdefghijklmnopq/);
-    const b = await collect(xai, { baseUrl }, turns, configFor(xai, 'grok-9'));
-    assert.equal(classifyError(b.error, { ...context, model: 'grok-9' }).kind, 'model');
-  });
-
-  it('a 429 with retry-after: 1 is retried and reported; a long one is not retried', async () => {
-    server.enqueue(apiError(429, 'Too many requests', { headers: { 'retry-after': '1' } }), chatStream(['after the wait'], { usageStyle: 'openai' }));
-    const waits: number[] = [];
-    const ok = await collect(openrouter, { baseUrl, maxRetries: 2, onRetryWait: (s) => waits.push(s) }, turns, configFor(openrouter, 'openai/gpt-4o-mini'));
-    assert.equal(ok.text, 'after the wait');
-    assert.deepEqual(waits, [1]);
-    server.reset();
-    server.enqueue(apiError(429, 'Too many requests', { headers: { 'retry-after': '3600' } }), chatStream(['never'], { usageStyle: 'openai' }));
-    const late = await collect(openrouter, { baseUrl, maxRetries: 2 }, turns, configFor(openrouter, 'openai/gpt-4o-mini'));
-    assert.equal(server.requests.length, 1);
-    assert.match(classifyError(late.error, context).message, /Try again in 60 min/);
-  });
-
-  it('a 500 is a server error; a refused connection (server not running) is a network error', async () => {
-    server.enqueue(apiError(500, 'Internal error', { type: 'server_error' }));
-    const a = await collect(cerebras, { baseUrl }, turns, configFor(cerebras, 'llama3.1-8b'));
-    assert.equal(classifyError(a.error, context).kind, 'server');
-    // A port nothing listens on: LM Studio not started.
-    const closed = new FakeServer('closed');
-    const closedUrl = await closed.start();
-    await closed.stop();
-    const b = await collect(lmstudio, { baseUrl: `${closedUrl}/v1` }, turns, configFor(lmstudio, 'm'));
-    const classified = classifyError(b.error, { ...context, host: new URL(closedUrl).host });
-    assert.equal(classified.kind, 'network');
-    assert.match(classified.message, /connection was refused/);
-  });
-
-  it('a malformed event is a bad response; a dropped connection keeps the partial text', async () => {
-    const frames = chatChunks(['Good ', 'start'], { usageStyle: 'openai' });
-    server.enqueue({ kind: 'sse', frames: [...frames.slice(0, 3), 'data: {not json\n\n', ...frames.slice(3)] }, chatStream(['Partial ', 'answer ', 'lost'], { usageStyle: 'openai', dropAfter: 3 }));
-    const a = await collect(ollama, { baseUrl }, turns, configFor(ollama, 'llama3.2'));
-    assert.equal(a.text, 'Good start');
-    assert.equal(classifyError(a.error, context).kind, 'bad-response');
-    const b = await collect(ollama, { baseUrl }, turns, configFor(ollama, 'llama3.2'));
-    assert.equal(b.text, 'Partial answer ');
-    assert.ok(['cut-off', 'network'].includes(classifyError(b.error, context).kind));
-  });
-
-  it('aborting stops the stream at once', async () => {
-    server.enqueue(chatStream(Array.from({ length: 200 }, (_, i) => `w${i} `), { usageStyle: 'openai', delayMs: 5 }));
-    const controller = new AbortController();
-    const adapter = await ollama.createAdapter({ baseUrl, timeoutMs: 10_000, maxRetries: 0 });
-    const seen: string[] = [];
-    let error: unknown;
-    try {
-      for await (const event of adapter.stream(turns, configFor(ollama, 'llama3.2'), controller.signal)) {
-        if (event.type === 'text-delta') seen.push(event.text);
-        if (seen.length === 3) controller.abort();
-      }
-    } catch (err) {
-      error = err;
-    }
-    assert.equal(seen.length, 3);
-    assert.ok(error === undefined || /Abort/.test((error as Error).name), `an abort is not a failure (got ${(error as Error)?.name})`);
-  });
-
-  it('lists models from the models endpoint, leaving out embedding models', async () => {
-    server.enqueue(modelList(['qwen3:latest', 'nomic-embed-text:latest', 'llama3.2:latest']));
-    const adapter = await ollama.createAdapter({ baseUrl, timeoutMs: 10_000, maxRetries: 0 });
-    assert.deepEqual((await adapter.listModels!()).map((m) => m.id).sort(), ['llama3.2:latest', 'qwen3:latest']);
-    assert.equal(server.last.path, '/v1/models');
-    assert.equal(server.last.headers.authorization, 'Bearer not-needed');
   });
 
   it('xAI counts reasoning beside completion_tokens: output is both (a 291-token reply is 291 out, 290 of them reasoning)', async () => {

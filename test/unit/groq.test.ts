@@ -2,9 +2,31 @@ import assert from 'node:assert/strict';
 import { classifyError } from '../../src/providers/errors';
 import { groq } from '../../src/providers/groq';
 import { GROQ_MODELS_TODAY, groqModelDecommissioned, groqModelList } from '../fakes/groqModels';
-import { apiError, chatCompletion, chatStream } from '../fakes/openaiFormat';
+import { chatCompletion, chatCompletionsWire, chatStream } from '../fakes/openaiFormat';
 import { FakeServer } from '../fakes/server';
 import { collect, configFor, serveDuring } from './helpers';
+import { bearerKey, providerContract } from './providerContract';
+
+providerContract({
+  definition: groq,
+  model: 'openai/gpt-oss-20b',
+  // Groq's usage arrives in the finish chunk's x_groq.
+  wire: chatCompletionsWire('groq'),
+  baseUrl: (url) => url,
+  chatPath: '/openai/v1/chat/completions',
+  keyOf: bearerKey,
+  models: {
+    path: '/openai/v1/models',
+    // Inactive models are left out; the limits Groq states are kept.
+    reply: groqModelList([...GROQ_MODELS_TODAY.slice(0, 2), { id: 'retiring-model', owned_by: 'x', context_window: 8192, max_completion_tokens: 8192, active: false }]),
+    expected: [
+      { id: 'openai/gpt-oss-120b', contextWindow: 131_072, maxOutput: 65_536 },
+      { id: 'openai/gpt-oss-20b', contextWindow: 131_072, maxOutput: 65_536 },
+    ],
+  },
+  host: 'api.groq.com',
+  keyPrefix: 'gsk_',
+});
 
 describe('Groq adapter (groq-sdk against a Groq-format server)', () => {
   const server = new FakeServer('groq');
@@ -16,19 +38,6 @@ describe('Groq adapter (groq-sdk against a Groq-format server)', () => {
     { role: 'assistant' as const, text: 'Hello!' },
     { role: 'user' as const, text: 'Count to three' },
   ];
-
-  it('streams text deltas in order, then usage from x_groq, then finish', async () => {
-    server.enqueue(chatStream(['One', ', two', ', three.'], { usage: { prompt_tokens: 21, completion_tokens: 6 } }));
-    const result = await collect(groq, { baseUrl }, turns, configFor(groq, 'openai/gpt-oss-20b'));
-    assert.equal(result.error, undefined);
-    assert.deepEqual(result.events, [
-      { type: 'text-delta', text: 'One' },
-      { type: 'text-delta', text: ', two' },
-      { type: 'text-delta', text: ', three.' },
-      { type: 'usage', usage: { inputTokens: 21, outputTokens: 6 } },
-      { type: 'finish', reason: 'stop' },
-    ]);
-  });
 
   it('sends the conversation, system message and controls with Groq names', async () => {
     server.enqueue(chatStream(['ok']));
@@ -155,81 +164,6 @@ describe('Groq adapter (groq-sdk against a Groq-format server)', () => {
         { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } },
       ],
     });
-  });
-
-  it('a 401 as Groq sends it becomes an invalid-key error asking for a key', async () => {
-    server.enqueue(apiError(401, 'Invalid API Key', { code: 'invalid_api_key' }));
-    const { error } = await collect(groq, { baseUrl }, turns, configFor(groq, 'openai/gpt-oss-20b'));
-    const classified = classifyError(error, { provider: 'Groq', model: 'openai/gpt-oss-20b', host: 'api.groq.com' });
-    assert.equal(classified.kind, 'auth');
-    assert.equal(classified.action, 'set-key');
-    assert.match(classified.message, /rejected the API key/);
-  });
-
-  it('a 404 for an unknown model says which model', async () => {
-    server.enqueue(apiError(404, 'The model `llama-9` does not exist or you do not have access to it.', { code: 'model_not_found' }));
-    const { error } = await collect(groq, { baseUrl }, turns, configFor(groq, 'llama-9'));
-    const classified = classifyError(error, { provider: 'Groq', model: 'llama-9', host: 'api.groq.com' });
-    assert.equal(classified.kind, 'model');
-    assert.match(classified.message, /"llama-9"/);
-    assert.equal(classified.action, 'pick-model');
-  });
-
-  it('a 429 with retry-after: 1 is retried by the SDK and then succeeds, reporting the wait', async () => {
-    server.enqueue(apiError(429, 'Rate limit reached', { code: 'rate_limit_exceeded', headers: { 'retry-after': '1' } }), chatStream(['after the wait']));
-    const waits: number[] = [];
-    const result = await collect(groq, { baseUrl, maxRetries: 2, onRetryWait: (s) => waits.push(s) }, turns, configFor(groq, 'openai/gpt-oss-20b'));
-    assert.equal(result.error, undefined);
-    assert.equal(result.text, 'after the wait');
-    assert.equal(server.requests.length, 2);
-    assert.deepEqual(waits, [1]);
-  });
-
-  it('a 429 with a long retry-after is not retried silently: the error says when to try again', async () => {
-    server.enqueue(apiError(429, 'Rate limit reached', { headers: { 'retry-after': '120' } }), chatStream(['never']));
-    const result = await collect(groq, { baseUrl, maxRetries: 2 }, turns, configFor(groq, 'openai/gpt-oss-20b'));
-    assert.equal(server.requests.length, 1);
-    const classified = classifyError(result.error, { provider: 'Groq', model: 'm', host: 'h' });
-    assert.equal(classified.kind, 'rate-limit');
-    assert.match(classified.message, /Try again in 2 min/);
-  });
-
-  it('a connection dropped mid-stream keeps the deltas that arrived and reports a cut-off', async () => {
-    server.enqueue(chatStream(['Partial ', 'answer ', 'never ', 'finished'], { dropAfter: 3 }));
-    const result = await collect(groq, { baseUrl }, turns, configFor(groq, 'openai/gpt-oss-20b'));
-    assert.equal(result.text, 'Partial answer ');
-    assert.ok(result.error, 'the drop must surface as an error');
-    const classified = classifyError(result.error, { provider: 'Groq', model: 'm', host: 'h' });
-    assert.ok(['cut-off', 'network'].includes(classified.kind), classified.kind);
-  });
-
-  it('aborting stops the stream at once', async () => {
-    server.enqueue(chatStream(Array.from({ length: 200 }, (_, i) => `w${i} `), { delayMs: 5 }));
-    const controller = new AbortController();
-    const adapter = await groq.createAdapter({ apiKey: 'k-12345678', baseUrl, timeoutMs: 10_000, maxRetries: 0 });
-    const seen: string[] = [];
-    let error: unknown;
-    try {
-      for await (const event of adapter.stream(turns, configFor(groq, 'openai/gpt-oss-20b'), controller.signal)) {
-        if (event.type === 'text-delta') seen.push(event.text);
-        if (seen.length === 3) controller.abort();
-      }
-    } catch (err) {
-      error = err;
-    }
-    assert.equal(seen.length, 3);
-    assert.ok(error === undefined || /Abort/.test((error as Error).name), `an abort is not a failure (got ${(error as Error)?.name})`);
-    assert.ok(server.requests.length === 1);
-  });
-
-  it('lists models from the models endpoint with their limits, leaving out inactive ones', async () => {
-    server.enqueue(groqModelList([...GROQ_MODELS_TODAY.slice(0, 2), { id: 'retiring-model', owned_by: 'x', context_window: 8192, max_completion_tokens: 8192, active: false }]));
-    const adapter = await groq.createAdapter({ apiKey: 'k-12345678', baseUrl, timeoutMs: 10_000, maxRetries: 0 });
-    assert.deepEqual(await adapter.listModels!(), [
-      { id: 'openai/gpt-oss-120b', contextWindow: 131_072, maxOutput: 65_536 },
-      { id: 'openai/gpt-oss-20b', contextWindow: 131_072, maxOutput: 65_536 },
-    ]);
-    assert.equal(server.last.path, '/openai/v1/models');
   });
 
   it('cached prompt tokens (prompt caching) are shown apart, inside the input count', async () => {
