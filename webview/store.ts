@@ -1,5 +1,5 @@
 // The panel's mirror of the host's state, shared by the panel's modules (the host owns the truth).
-import type { AttachmentInfo, Capabilities, Chat, ChatSummary, ControlName, HostMessage, ProviderInfo, ToolInfo } from '../src/protocol';
+import type { AttachmentInfo, Capabilities, Chat, ChatSummary, ControlName, HostMessage, PromptInfo, ProviderInfo, ToolInfo } from '../src/protocol';
 
 export interface PanelState {
   chat?: Chat;
@@ -9,7 +9,7 @@ export interface PanelState {
   /** The chat's model is no longer in its provider's list. */
   modelGone?: Extract<HostMessage, { type: 'state' }>['modelGone'];
   pendingAttachments: AttachmentInfo[];
-  prompts: string[];
+  prompts: PromptInfo[];
   /** The tools the host offers (the chat's picker turns them on and off). */
   tools?: ToolInfo[];
   showControls: boolean;
