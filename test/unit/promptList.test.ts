@@ -1,6 +1,7 @@
 // `parley.prompts`: old strings and named objects are read, bad entries are skipped with one warning naming each,
 // and a user prompt named like a built-in replaces it.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { BUILT_IN_PROMPTS, parsePromptSetting, promptList } from '../../src/host/promptList';
 
 describe('prompt setting', () => {
@@ -58,5 +59,18 @@ describe('prompt setting', () => {
     const list = promptList(mine);
     assert.deepEqual(list.map((p) => p.name ?? p.text), ['Plain one', 'Translate', 'explain', 'fix', 'tests']);
     assert.equal(list.find((p) => p.name?.toLowerCase() === 'translate')?.text, 'Translate into French: {{text}}');
+  });
+
+  it("package.json's schema for parley.prompts takes the same names and keys as the parser", () => {
+    const manifest = JSON.parse(readFileSync('package.json', 'utf8'));
+    const [plain, named] = manifest.contributes.configuration.properties['parley.prompts'].items.oneOf;
+    assert.equal(plain.type, 'string');
+    assert.deepEqual(Object.keys(named.properties), ['name', 'description', 'prompt']);
+    assert.deepEqual(named.required, ['name', 'prompt']);
+    const pattern = new RegExp(named.properties.name.pattern);
+    for (const name of ['review', 'a_b-2', 'X', 'my review', '/review', 'été', '']) {
+      const parsed = parsePromptSetting([{ name, prompt: 'p' }]).prompts.length === 1;
+      assert.equal(pattern.test(name), parsed, name);
+    }
   });
 });
