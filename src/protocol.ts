@@ -371,6 +371,14 @@ export const WebviewMessageSchema = v.variant('type', [
 export type WebviewMessage = v.InferOutput<typeof WebviewMessageSchema>;
 
 // ---- host → webview ----
+/** A prompt as the panel offers it: `/name` (letters, digits, `-`, `_`) and a description when it has them. */
+export const PromptInfoSchema = v.object({
+  name: v.optional(v.pipe(v.string(), v.regex(/^[\w-]+$/))),
+  description: v.optional(v.string()),
+  text: v.string(),
+});
+export type PromptInfo = v.InferOutput<typeof PromptInfoSchema>;
+
 export const HostMessageSchema = v.variant('type', [
   v.object({
     type: v.literal('state'),
@@ -381,8 +389,8 @@ export const HostMessageSchema = v.variant('type', [
     activeRequest: v.optional(id),
     /** Attachments waiting to go with the next message of this chat. */
     pendingAttachments: v.array(AttachmentInfoSchema),
-    /** `parley.prompts` followed by the built-in prompts. */
-    prompts: v.array(v.string()),
+    /** `parley.prompts` followed by the built-in prompts (a user prompt named like a built-in replaces it). */
+    prompts: v.array(PromptInfoSchema),
     /** The tools the model may be offered (the chat's picker turns them on and off). */
     tools: v.optional(v.array(ToolInfoSchema)),
     ui: v.object({ showControls: v.boolean() }),

@@ -1,9 +1,11 @@
-// Prompts (marimo's `prompts`): chips on an empty chat, a `/` menu in the input, and a small form for
-// `{{variables}}`. The built-ins {{selection}}, {{file}} and {{language}} stay in the text for the host to fill.
+// Prompts (marimo's `prompts`): chips on an empty chat, a `/` menu of named commands (`/explain — …`) in the input,
+// and a small form for `{{variables}}`. The built-ins {{selection}}, {{file}} and {{language}} stay in the text for
+// the host to fill.
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import { h, icon, iconButton, textButton } from './dom';
 import { state } from './store';
-import { BUILT_IN_PROMPT_VARIABLES, promptVariableNames, promptVariablePattern } from '../src/protocol';
+import { BUILT_IN_PROMPT_VARIABLES, promptVariableNames, promptVariablePattern, type PromptInfo } from '../src/protocol';
+import { matchPrompts, namedByTyping, promptSummary, readableLine } from './promptMatch';
 
 /** Names of the `{{variables}}` the user fills in, in order of first use (built-ins left out). */
 export function promptVariables(text: string): string[] {
@@ -18,11 +20,12 @@ export function fillVariables(text: string, values: Record<string, string>): str
   return text.replace(promptVariablePattern(), (whole, name: string) => (Object.hasOwn(values, name) ? values[name] : whole));
 }
 
-/** A chip's text: the first line, its variables shown as ‹name› rather than raw braces. */
-function chipLabel(prompt: string): string {
-  const line = prompt.trim().split('\n')[0].replace(promptVariablePattern(), (_, name: string) => `‹${name}›`);
-  return line.length > 120 ? `${line.slice(0, 119)}…` : line;
+/** How a prompt is spoken of in a tooltip or a label: `/name: description`, else its text. */
+function describe(prompt: PromptInfo): string {
+  return prompt.name ? `/${prompt.name}: ${promptSummary(prompt)}` : prompt.text;
 }
+
+const promptIcon = (prompt: PromptInfo) => icon(promptVariables(prompt.text).length ? 'symbol-variable' : 'lightbulb');
 
 export interface PromptHost {
   textarea: HTMLTextAreaElement;
@@ -37,7 +40,8 @@ export class Prompts {
   readonly menu: HTMLElement;
   readonly form: HTMLElement;
   private readonly chips: HTMLElement;
-  private items: string[] = [];
+  private items: PromptInfo[] = [];
+  private query = '';
   private active = 0;
   private menuOpen = false;
 
@@ -76,7 +80,13 @@ export class Prompts {
     if (!empty) return;
     this.chips.replaceChildren(
       ...state.prompts.map((prompt) => {
-        const chip = h('button', { type: 'button', class: 'prompt-chip', role: 'listitem', title: prompt, 'aria-label': `Prompt: ${prompt}` }, icon(promptVariables(prompt).length ? 'symbol-variable' : 'lightbulb'), h('span', { class: 'label' }, chipLabel(prompt)));
+        const chip = h(
+          'button',
+          { type: 'button', class: 'prompt-chip', role: 'listitem', title: prompt.text, 'aria-label': `Prompt ${describe(prompt)}` },
+          promptIcon(prompt),
+          ...(prompt.name ? [h('span', { class: 'prompt-name' }, `/${prompt.name}`)] : []),
+          h('span', { class: 'label' }, readableLine(prompt.text)),
+        );
         chip.addEventListener('click', () => this.pick(prompt));
         return chip;
       }),
@@ -87,21 +97,21 @@ export class Prompts {
   // ---- picking a prompt ----
 
   /** A prompt with variables opens the form; one without goes into the input to be reviewed and sent. */
-  pick(prompt: string): void {
+  pick(prompt: PromptInfo): void {
     this.closeMenu();
-    const names = promptVariables(prompt);
+    const names = promptVariables(prompt.text);
     if (names.length) {
       this.openForm(prompt, names);
       return;
     }
     const { textarea } = this.host;
-    textarea.value = prompt;
+    textarea.value = prompt.text;
     this.host.inputChanged();
     textarea.focus();
-    textarea.setSelectionRange(prompt.length, prompt.length);
+    textarea.setSelectionRange(prompt.text.length, prompt.text.length);
   }
 
-  private openForm(prompt: string, names: string[]): void {
+  private openForm(prompt: PromptInfo, names: string[]): void {
     const fields = names.map((name) => {
       const field = document.createElement('vscode-textfield');
       field.id = `var-${name.replace(/[^\w-]+/g, '_')}`;
@@ -114,8 +124,8 @@ export class Prompts {
     const error = h('div', { class: 'control-error', role: 'alert', hidden: true });
     const send = textButton('Send', { class: 'primary', type: 'submit', 'data-form': 'send' }, 'send');
     const cancel = textButton('Cancel', { class: 'secondary', 'data-form': 'cancel' });
-    const preview = h('div', { class: 'prompt-preview', title: prompt }, chipLabel(prompt));
-    const builtins = usesBuiltins(prompt) ? h('div', { class: 'form-note' }, icon('info'), 'Editor context ({{selection}}, {{file}}, {{language}}) is filled in when it is sent.') : null;
+    const preview = h('div', { class: 'prompt-preview', title: prompt.text }, ...(prompt.name ? [h('span', { class: 'prompt-name' }, `/${prompt.name}`)] : []), h('span', { class: 'label' }, readableLine(prompt.text)));
+    const builtins = usesBuiltins(prompt.text) ? h('div', { class: 'form-note' }, icon('info'), 'Editor context ({{selection}}, {{file}}, {{language}}) is filled in when it is sent.') : null;
     this.form.replaceChildren(
       h('div', { class: 'form-head' }, icon('symbol-variable'), preview, iconButton('close', 'Close the prompt form', { 'data-form': 'close' })),
       ...fields.map((field, i) => h('div', { class: 'form-field' }, h('label', { for: field.id }, names[i]), field)),
@@ -133,7 +143,7 @@ export class Prompts {
         missing.focus();
         return;
       }
-      if (this.host.send(fillVariables(prompt, values), true)) this.closeForm();
+      if (this.host.send(fillVariables(prompt.text, values), true)) this.closeForm();
     };
     send.addEventListener('click', submit);
     cancel.addEventListener('click', () => this.closeForm());
@@ -174,11 +184,18 @@ export class Prompts {
       this.closeMenu();
       return;
     }
-    const query = value.slice(1).trim().toLowerCase();
-    const words = query.split(/\s+/).filter(Boolean);
-    this.items = state.prompts.filter((p) => words.every((w) => p.toLowerCase().includes(w)));
-    this.active = Math.min(this.active, Math.max(0, this.items.length - 1));
-    if (!this.menuOpen) this.active = 0;
+    const typed = namedByTyping(state.prompts, value);
+    if (typed) {
+      this.host.textarea.value = '';
+      this.host.inputChanged();
+      this.pick(typed);
+      return;
+    }
+    const query = value.slice(1);
+    // The best match comes first: a changed query selects it again.
+    if (!this.menuOpen || query !== this.query) this.active = 0;
+    this.query = query;
+    this.items = matchPrompts(state.prompts, query);
     this.menuOpen = true;
     this.renderMenu();
   }
@@ -188,7 +205,7 @@ export class Prompts {
     this.menu.hidden = false;
     textarea.setAttribute('aria-expanded', 'true');
     if (this.items.length === 0) {
-      this.menu.replaceChildren(h('div', { class: 'slash-empty' }, 'No prompt matches'));
+      this.menu.replaceChildren(h('div', { class: 'slash-empty' }, `No prompt matches “/${this.query.trim()}”`));
       textarea.removeAttribute('aria-activedescendant');
       return;
     }
@@ -196,9 +213,11 @@ export class Prompts {
       ...this.items.map((prompt, i) =>
         h(
           'div',
-          { class: `slash-item${i === this.active ? ' active' : ''}`, role: 'option', id: `slash-${i}`, 'data-index': i, 'aria-selected': i === this.active ? 'true' : 'false', title: prompt },
-          icon(promptVariables(prompt).length ? 'symbol-variable' : 'lightbulb'),
-          h('span', { class: 'label' }, chipLabel(prompt)),
+          { class: `slash-item${i === this.active ? ' active' : ''}`, role: 'option', id: `slash-${i}`, 'data-index': i, 'aria-selected': i === this.active ? 'true' : 'false', title: prompt.text },
+          promptIcon(prompt),
+          ...(prompt.name
+            ? [h('span', { class: 'prompt-name' }, `/${prompt.name}`), h('span', { class: 'label slash-desc' }, ` — ${promptSummary(prompt)}`)]
+            : [h('span', { class: 'label' }, readableLine(prompt.text))]),
         ),
       ),
     );

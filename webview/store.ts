@@ -1,6 +1,6 @@
 // The panel's mirror of the host's state, shared by the panel's modules (the host owns the truth).
 import type { PanelModel } from '../src/panelModel';
-import type { AttachmentInfo, Capabilities, Chat, ChatSummary, ControlName, ModelGone, ProviderInfo, ToolInfo } from '../src/protocol';
+import type { AttachmentInfo, Capabilities, Chat, ChatSummary, ControlName, ModelGone, PromptInfo, ProviderInfo, ToolInfo } from '../src/protocol';
 
 export interface PanelState {
   chat?: Chat;
@@ -10,7 +10,7 @@ export interface PanelState {
   /** The chat's model is no longer in its provider's list. */
   modelGone?: ModelGone;
   pendingAttachments: AttachmentInfo[];
-  prompts: string[];
+  prompts: PromptInfo[];
   /** The tools the host offers (the chat's picker turns them on and off). */
   tools?: ToolInfo[];
   showControls: boolean;

@@ -16,7 +16,7 @@ import { editToolbox } from '../tools/editToolbox';
 import type { Client, ServiceHost } from './serviceHost';
 
 export type { MessageListener } from './chatStore';
-export { BUILT_IN_PROMPTS } from './panelState';
+export { BUILT_IN_PROMPTS } from './promptList';
 export type { Client, ServiceHost } from './serviceHost';
 export type { ServiceSettings } from './serviceSettings';
 

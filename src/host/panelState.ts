@@ -5,15 +5,9 @@ import type { ChatChange, ChatStore } from './chatStore';
 import type { KeyStore } from './keys';
 import type { ModelDirectory } from './modelDirectory';
 import type { ModelRefresh } from './modelRefresh';
+import { promptList } from './promptList';
 import type { Client, ServiceHost } from './serviceHost';
 import type { Toolbox } from '../tools/toolbox';
-
-export const BUILT_IN_PROMPTS = [
-  'Explain this code:\n\n{{selection}}',
-  'Find bugs in this {{language}} file and suggest fixes:\n\n{{file}}',
-  'Write unit tests for:\n\n{{selection}}',
-  'Translate the following into {{target language}}:\n\n{{text}}',
-];
 
 /** Owns the connected panels (and which chat each shows), and builds what each is sent. */
 export class PanelState {
@@ -73,7 +67,7 @@ export class PanelState {
       ...(modelGone && { modelGone }),
       activeRequest,
       pendingAttachments: this.store.pendingFor(chat.id).map(info),
-      prompts: [...(settings.prompts ?? []), ...BUILT_IN_PROMPTS],
+      prompts: promptList(settings.prompts),
       ...(this.toolbox && (settings.tools?.enabled ?? true) && { tools: this.toolbox.tools().map((t) => t.info) }),
       ui: this.ui(),
     });

@@ -1,4 +1,4 @@
-import type { ChatConfig, ProviderId } from '../protocol';
+import type { ChatConfig, PromptInfo, ProviderId } from '../protocol';
 import type { AttachmentPolicy } from './attachments';
 
 /** Settings the service reads each time it needs them (so changes apply at once). Pure type: no `vscode` here. */
@@ -9,7 +9,8 @@ export interface ServiceSettings {
   baseUrl(provider: ProviderId): string | undefined;
   requestTimeoutSeconds: number;
   maxRetries: number;
-  prompts?: string[];
+  /** `parley.prompts`, valid entries only (the built-ins are added by the panel). */
+  prompts?: PromptInfo[];
   attachments?: Omit<AttachmentPolicy, 'roots'>;
   showConfigurationControls?: boolean;
   /** Where a newer models.dev catalog is fetched from (empty: only the packaged copy). */

@@ -1,9 +1,13 @@
 import * as vscode from 'vscode';
 import { PROVIDER_IDS, type ProviderId } from '../protocol';
 import { DEFAULT_ALLOWED_TYPES } from './attachments';
+import { parsePromptSetting } from './promptList';
 import { DEFAULT_TOOL_SETTINGS, type ServiceSettings } from './serviceSettings';
 
 const num = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
+
+/** Warnings already shown: settings are read often, and each bad entry is reported once. */
+const warned = new Set<string>();
 
 /** Reads `parley.*` settings; called whenever the service needs them, so edits apply to the next request. */
 export function readSettings(): ServiceSettings {
@@ -29,7 +33,7 @@ export function readSettings(): ServiceSettings {
     baseUrl: (id) => c.get<string>(`${id}.baseUrl`, '').trim() || undefined,
     requestTimeoutSeconds: Math.max(1, c.get<number>('requestTimeoutSeconds', 60)),
     maxRetries: Math.max(0, Math.min(10, c.get<number>('maxRetries', 2))),
-    prompts: c.get<unknown[]>('prompts', []).filter((p): p is string => typeof p === 'string' && p.trim().length > 0),
+    prompts: userPrompts(c.get<unknown>('prompts', [])),
     attachments: {
       allowedTypes: c.get<string[]>('attachments.allowedTypes', DEFAULT_ALLOWED_TYPES).filter((t) => typeof t === 'string'),
       maxBytes: Math.max(1, c.get<number>('attachments.maxBytes', 1024 * 1024)),
@@ -43,4 +47,15 @@ export function readSettings(): ServiceSettings {
       timeoutSeconds: Math.max(1, c.get<number>('tools.timeoutSeconds', DEFAULT_TOOL_SETTINGS.timeoutSeconds)),
     },
   };
+}
+
+/** `parley.prompts`, its bad entries skipped with a warning each (shown once per session). */
+function userPrompts(raw: unknown): NonNullable<ServiceSettings['prompts']> {
+  const { prompts, warnings } = parsePromptSetting(raw);
+  for (const warning of warnings) {
+    if (warned.has(warning)) continue;
+    warned.add(warning);
+    void vscode.window.showWarningMessage(`Parley: ${warning}`);
+  }
+  return prompts;
 }

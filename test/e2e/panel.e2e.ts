@@ -1,5 +1,5 @@
 // The panel's workspace features in a real VS Code: attach the current file from the palette, a templated
-// prompt, a chat that survives a reload, and Export to Markdown opening an editor.
+// prompt, /translate picked from the / menu, a chat that survives a reload, and Export to Markdown opening an editor.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -31,7 +31,13 @@ describe('e2e: attachments, prompts, reload, export', function () {
     vs = await startVsCode({
       workspace: sampleWorkspace,
       name: 'panel',
-      settings: { 'parley.groq.baseUrl': groq.url, 'parley.prompts': ['Summarize {{topic}} in {{count}} bullet points'] },
+      settings: {
+        'parley.groq.baseUrl': groq.url,
+        'parley.prompts': [
+          { name: 'summarize', description: 'Summarize a topic in bullets', prompt: 'Summarize {{topic}} in {{count}} bullet points' },
+          { name: 'bad name', prompt: 'A prompt whose name has a space is skipped' },
+        ],
+      },
       env: { GROQ_API_KEY: 'gsk_from_the_environment_0000001' },
     });
   });
@@ -80,6 +86,37 @@ describe('e2e: attachments, prompts, reload, export', function () {
     await until(() => replies().count(), (n) => n === before + 1);
     await until(() => replies().last().getAttribute('data-status'), (s) => s === 'done');
     assert.equal(groq.last.body.messages.at(-1).content, 'Summarize streaming in VS Code in three bullet points');
+  });
+
+  it('/translate picked from the / menu asks for both variables; the provider receives the filled text', async function () {
+    // The bad entry of parley.prompts was skipped with a warning that names it.
+    await vs.runCommand('Notifications: Show Notifications');
+    const warning = vs.page.locator('.notification-list-item-message', { hasText: 'parley.prompts[1] (“bad name”) is skipped' });
+    await warning.first().waitFor({ timeout: 20_000 });
+    await vs.runCommand('Notifications: Clear All Notifications');
+
+    const prompt = panel.locator('textarea#prompt');
+    await prompt.fill('');
+    await prompt.pressSequentially('/');
+    const rows = panel.locator('#slash-menu .slash-item');
+    const all = await until(() => rows.allTextContents(), (t) => t.length > 0);
+    assert.deepEqual(all.map((t) => t.split(' — ')[0]), ['/summarize', '/explain', '/fix', '/tests', '/translate']);
+    await prompt.pressSequentially('transl');
+    await until(() => rows.allTextContents(), (t) => t.length === 1 && t[0] === '/translate — Translate a text into another language');
+    await prompt.press('Enter');
+    const form = panel.locator('#prompt-form');
+    await form.waitFor({ state: 'visible', timeout: 10_000 });
+    assert.deepEqual(await form.locator('.form-field label').allTextContents(), ['target language', 'text']);
+    await form.locator('#var-target_language input').fill('Italian');
+    await form.locator('#var-text input').fill('The cat sleeps.');
+    await vs.screenshot('translate-form');
+    groq.enqueue(chatStream(['Il gatto ', 'dorme.']));
+    const before = await replies().count();
+    await form.locator('[data-form="send"]').click();
+    await until(() => replies().count(), (n) => n === before + 1);
+    await until(() => replies().last().getAttribute('data-status'), (s) => s === 'done');
+    assert.equal(groq.last.body.messages.at(-1).content, 'Translate the following into Italian:\n\nThe cat sleeps.');
+    assert.equal((await replies().last().locator('.message-body').innerText()).trim(), 'Il gatto dorme.');
   });
 
   it('the chat comes back after a reload of the window, with its history, without any command', async function () {

@@ -39,7 +39,7 @@ describe('conversations: edit, regenerate, continue, chats, attachments, export,
     keys = new KeyStore(secrets, {});
     const settings: ServiceSettings = {
       defaultProvider: 'groq', defaultModel: '', defaultConfig: baseConfig, baseUrl: () => server.url, requestTimeoutSeconds: 30, maxRetries: 0,
-      prompts: ['Review {{file}} for {{concern}}'],
+      prompts: [{ text: 'Review {{file}} for {{concern}}' }, { name: 'explain', description: 'Explain it simply', text: 'Explain {{selection}} to a beginner' }],
       attachments: { allowedTypes: ['text/*', 'image/png'], maxBytes: 10_000 },
     };
     const host: ServiceHost = {
@@ -151,9 +151,10 @@ describe('conversations: edit, regenerate, continue, chats, attachments, export,
     assert.deepEqual(server.last.body.messages.at(-1).content[1], { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } });
   });
 
-  it('prompts: user prompts then built-ins; built-in variables fill from the editor', async () => {
-    assert.equal(client.state.prompts[0], 'Review {{file}} for {{concern}}');
-    assert.ok(client.state.prompts.length > 1);
+  it('prompts: user prompts then built-ins (a user /explain replaces the built-in); built-in variables fill from the editor', async () => {
+    assert.deepEqual(client.state.prompts[0], { text: 'Review {{file}} for {{concern}}' });
+    assert.deepEqual(client.state.prompts.map((p) => p.name), [undefined, 'explain', 'fix', 'tests', 'translate']);
+    assert.equal(client.state.prompts[1].text, 'Explain {{selection}} to a beginner');
     assert.deepEqual(promptVariables('Review {{file}} for {{ concern }} and {{concern}}'), ['file', 'concern']);
     await say('Explain {{selection}} in {{language}}', ['ok'], { fillBuiltins: true });
     assert.equal(server.last.body.messages.at(-1).content, 'Explain src/x.ts:\n```typescript\nlet x = 1;\n```\n in typescript');

@@ -1,6 +1,6 @@
 // Host messages for the webview tests: a state builder and stream helpers. Every message goes through the
 // protocol's schema in Panel.deliver, so these stay honest when the protocol changes.
-import type { Capabilities, Chat, ChatConfig, ChatMessage, HostMessage, ProviderInfo, StreamEvent, ToolInfo } from '../../src/protocol';
+import type { Capabilities, Chat, ChatConfig, ChatMessage, HostMessage, PromptInfo, ProviderInfo, StreamEvent, ToolInfo } from '../../src/protocol';
 
 type StateMessage = Extract<HostMessage, { type: 'state' }>;
 
@@ -71,12 +71,13 @@ export const CONFIG: ChatConfig = {
   thinkingBudget: null,
 };
 
-export const PROMPTS = [
-  'Explain {{selection}} in {{file}}',
-  'Write unit tests for {{selection}} using {{framework}}',
-  'Translate this to {{language_name}} in a {{tone}} tone: {{selection}}',
-  'Summarize the conversation so far',
-  'Find bugs in {{selection}}',
+/** Named prompts (`/tests`) and unnamed ones (plain strings in the setting), as the host sends them. */
+export const PROMPTS: PromptInfo[] = [
+  { text: 'Explain {{selection}} in {{file}}' },
+  { name: 'tests', description: 'Write unit tests for the selection', text: 'Write unit tests for {{selection}} using {{framework}}' },
+  { text: 'Translate this to {{language_name}} in a {{tone}} tone: {{selection}}' },
+  { name: 'summary', description: 'Summarize the conversation', text: 'Summarize the conversation so far' },
+  { text: 'Find bugs in {{selection}}' },
 ];
 
 const T0 = Date.UTC(2025, 5, 1, 12, 0, 0);
@@ -96,7 +97,7 @@ export interface StateOptions {
   capabilities?: Capabilities;
   activeRequest?: string;
   pendingAttachments?: StateMessage['pendingAttachments'];
-  prompts?: string[];
+  prompts?: PromptInfo[];
   showControls?: boolean;
   providers?: ProviderInfo[];
   chats?: StateMessage['chats'];
