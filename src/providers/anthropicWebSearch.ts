@@ -75,9 +75,10 @@ export class ServerToolBlocks {
   }
 
   /** Input JSON for a server_tool_use block: true when the block is one (not a call for Parley to run). */
-  input(index: number, partialJson: string): boolean {
+  input(index: number, partialJson: string | undefined): boolean {
     const use = this.streaming.get(index);
-    if (use) use.json += partialJson;
+    // Recorded streams show a first input_json_delta without partial_json.
+    if (use && typeof partialJson === 'string') use.json += partialJson;
     return !!use;
   }
 

@@ -120,6 +120,60 @@ describe("Anthropic's web search (server_tool_use, web_search_tool_result, citat
     assert.equal(client.state.chat.id, chatId);
   });
 
+  it("the streaming docs' web search example, replayed: the card sits after the text before it, with the streamed query", async () => {
+    const { ask } = await start();
+    // "Streaming request with web search tool use" (Anthropic's Streaming Messages page), with its elided parts
+    // ("…" results, blocks 4-17) cut down to one result and one closing text block.
+    const raw = [
+      ['message_start', '{"type":"message_start","message":{"id":"msg_01G","type":"message","role":"assistant","model":"claude-sonnet-4-5-20250929","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":2679,"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"output_tokens":3}}}'],
+      ['content_block_start', '{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}'],
+      ['content_block_delta', '{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"I\'ll check"}}'],
+      ['content_block_delta', '{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":" the current weather in New York City for you"}}'],
+      ['ping', '{"type": "ping"}'],
+      ['content_block_delta', '{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"."}}'],
+      ['content_block_stop', '{"type":"content_block_stop","index":0}'],
+      ['content_block_start', '{"type":"content_block_start","index":1,"content_block":{"type":"server_tool_use","id":"srvtoolu_014hJH82Qum7Td6UV8gDXThB","name":"web_search","input":{}}}'],
+      ['content_block_delta', '{"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":""}}'],
+      ['content_block_delta', '{"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":"{\\"query"}}'],
+      ['content_block_delta', '{"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":"\\":"}}'],
+      ['content_block_delta', '{"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":" \\"weather"}}'],
+      ['content_block_delta', '{"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":" NY"}}'],
+      ['content_block_delta', '{"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":"C to"}}'],
+      ['content_block_delta', '{"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":"day\\"}"}}'],
+      ['content_block_stop', '{"type":"content_block_stop","index":1 }'],
+      ['content_block_start', '{"type":"content_block_start","index":2,"content_block":{"type":"web_search_tool_result","tool_use_id":"srvtoolu_014hJH82Qum7Td6UV8gDXThB","content":[{"type":"web_search_result","title":"Weather in New York City in May 2025 (New York) - detailed Weather Forecast for a month","url":"https://world-weather.info/forecast/usa/new_york/may-2025/","encrypted_content":"Ev0DCioIAxgCIiQ3NmU4ZmI4OC1k...","page_age":null}]}}'],
+      ['content_block_stop', '{"type":"content_block_stop","index":2}'],
+      ['content_block_start', '{"type":"content_block_start","index":3,"content_block":{"type":"text","text":""}}'],
+      ['content_block_delta', '{"type":"content_block_delta","index":3,"delta":{"type":"text_delta","text":"Here\'s the current weather information for New York"}}'],
+      ['content_block_delta', '{"type":"content_block_delta","index":3,"delta":{"type":"text_delta","text":" City."}}'],
+      ['content_block_stop', '{"type":"content_block_stop","index":3}'],
+      ['message_delta', '{"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null},"usage":{"input_tokens":10682,"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"output_tokens":510,"server_tool_use":{"web_search_requests":1}}}'],
+      ['message_stop', '{"type":"message_stop"}'],
+    ];
+    server.enqueue({ kind: 'sse', frames: raw.map(([name, data]) => `event: ${name}\ndata: ${data}\n\n`) });
+    const reply = await ask('What is the weather like in New York City today?');
+    const before = "I'll check the current weather in New York City for you.";
+    assert.equal(reply.status, 'done');
+    assert.equal(reply.text, `${before}Here's the current weather information for New York City.`);
+    const [card] = reply.toolCalls!;
+    assert.deepEqual(
+      { arguments: card.arguments, textOffset: card.textOffset, status: card.status, summary: card.summary },
+      { arguments: '{"query": "weather NYC today"}', textOffset: before.length, status: 'done', summary: '1 result' },
+    );
+    assert.equal(card.result, '1. Weather in New York City in May 2025 (New York) - detailed Weather Forecast for a month\n   https://world-weather.info/forecast/usa/new_york/may-2025/');
+    assert.deepEqual(reply.usage, { inputTokens: 10682, outputTokens: 510 });
+  });
+
+  it('an input_json_delta without partial_json (seen in recorded streams) adds nothing to the query', async () => {
+    const { ask } = await start();
+    const frames = messageEvents(['Found.'], { webSearch: { ...EURO, citations: [] } });
+    const delta = frames.findIndex((f) => f.includes('"input_json_delta"'));
+    frames.splice(delta, 0, event('content_block_delta', { index: 0, delta: { type: 'input_json_delta' } }));
+    server.enqueue({ kind: 'sse', frames });
+    const reply = await ask('Who won Euro 2024?');
+    assert.equal(reply.toolCalls![0].arguments, '{"query":"euro 2024 winner"}');
+  });
+
   for (const [code, message] of [
     ['max_uses_exceeded', `Web search failed: Claude reached Parley's limit of ${WEB_SEARCH_MAX_USES} web searches in one response (max_uses).`],
     ['unavailable', "Web search failed: Anthropic's web search is unavailable right now."],
