@@ -31,7 +31,7 @@ export const REASONING_FORMATS = ['parsed', 'raw', 'hidden'] as const;
 export type ReasoningFormat = (typeof REASONING_FORMATS)[number];
 /**
  * Tools a provider runs on its own servers (Groq's built-in tools): gpt-oss takes `browser_search` and
- * `code_interpreter`; the compound systems choose among the rest.
+ * `code_interpreter`; the compound systems choose among the rest. Claude takes `web_search` (Anthropic's).
  */
 export const SERVER_TOOLS = ['browser_search', 'code_interpreter', 'web_search', 'visit_website', 'browser_automation', 'wolfram_alpha'] as const;
 export type ServerTool = (typeof SERVER_TOOLS)[number];

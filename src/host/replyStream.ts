@@ -112,7 +112,7 @@ export async function streamStep(ctx: StepContext, step: number, turns: Turn[], 
   return { finish, calls };
 }
 
-/** A tool the provider ran: a card that starts running and ends done, its sources added to the reply's citations. */
+/** A tool the provider ran: a card that starts running and ends done (or failed), its sources added to the reply's citations. */
 function serverTool(ctx: StepContext, step: number, event: Extract<AdapterEvent, { type: 'server-tool' }>, known: Map<number, ToolCall>): void {
   const { reply, send } = ctx;
   let call = known.get(event.index);
@@ -130,9 +130,10 @@ function serverTool(ctx: StepContext, step: number, event: Extract<AdapterEvent,
     (reply.citations ??= []).push(kept);
     send({ type: 'citation', citation: kept });
   }
-  if (event.output === undefined || call.status === 'done') return;
-  const sources = event.sources?.length ? `${event.sources.length} sources` : undefined;
-  const update = { status: 'done' as const, result: event.output.slice(0, 100_000), ...(sources && { summary: sources }) };
+  if (event.output === undefined || call.status === 'done' || call.status === 'failed') return;
+  const summary = event.summary ?? (event.sources?.length ? `${event.sources.length} sources` : undefined);
+  const result = event.output.slice(0, 100_000);
+  const update = event.failed ? { status: 'failed' as const, result, isError: true } : { status: 'done' as const, result, ...(summary && { summary }) };
   Object.assign(call, update);
   send({ type: 'tool-update', id: call.id, update });
 }

@@ -30,6 +30,12 @@
 // the call throws a CancellationError. MCP tools ask unless the server marks the tool `readOnlyHint`. So the
 // order is: Parley's approval card (every VS Code tool is `readOnly: false`), then, for tools that ask, VS Code's
 // dialog; declining the dialog comes back to the model as a failed call.
+//
+// An MCP server that exits in the middle of a call (seen in code-server 1.139 with test/e2e/mcp-server's `crash`):
+// VS Code's JSON-RPC client cancels its pending requests when the connection goes (cancelAllRequests), so
+// invokeTool rejects with the same CancellationError as a declined dialog, and nothing an extension can read says
+// which it was (the server's tools stay listed; VS Code keeps no state an extension can query). So for an MCP tool
+// the message names both, the stopped server first; VS Code starts the server again on the next call of its tools.
 import * as vscode from 'vscode';
 import type { ToolInfo } from '../protocol';
 import type { OfferedTool, Toolbox } from '../tools/toolbox';
@@ -78,7 +84,20 @@ function errorMessage(e: unknown): string {
   return e instanceof Error ? e.message || e.name : String(e);
 }
 
-async function invoke(realName: string, argumentsJson: string, signal: AbortSignal): Promise<ToolOutput> {
+/** The MCP server's name as VS Code shows it (`source.label`, where VS Code fills `source` in). */
+function mcpServerLabel(tool: vscode.LanguageModelToolInformation): string | undefined {
+  const label = (tool as { source?: { label?: unknown } }).source?.label;
+  return typeof label === 'string' && label ? label : undefined;
+}
+
+/** Why VS Code cancelled a call Parley did not stop: for an MCP tool, its server may have stopped mid-call. */
+function cancelledText(realName: string, mcp: { server?: string } | undefined): string {
+  if (!mcp) return `${realName} failed: cancelled in VS Code (its confirmation dialog was declined, or the tool cancelled itself).`;
+  const server = mcp.server ? `The MCP server "${mcp.server}"` : 'Its MCP server';
+  return `${realName} failed: VS Code cancelled the call before it answered. ${server} stopped during the call (it exited or crashed; VS Code starts it again on the next call of its tools), or VS Code's confirmation dialog for the tool was declined.`;
+}
+
+async function invoke(realName: string, argumentsJson: string, signal: AbortSignal, mcp?: { server?: string }): Promise<ToolOutput> {
   const parsed = parseToolInput(argumentsJson);
   if ('error' in parsed) return { text: `${realName}: ${parsed.error}`, isError: true };
   if (signal.aborted) return { text: `${realName} was stopped before it ran.`, isError: true };
@@ -92,9 +111,7 @@ async function invoke(realName: string, argumentsJson: string, signal: AbortSign
     return (result as { hasError?: boolean } | undefined)?.hasError ? { text: text || `${realName} failed.`, isError: true } : { text };
   } catch (e) {
     if (e instanceof vscode.CancellationError || (e as Error)?.name === 'Canceled') {
-      return signal.aborted
-        ? { text: `${realName} was stopped.`, isError: true }
-        : { text: `${realName} failed: cancelled in VS Code (its confirmation dialog was declined, or the tool cancelled itself).`, isError: true };
+      return signal.aborted ? { text: `${realName} was stopped.`, isError: true } : { text: cancelledText(realName, mcp), isError: true };
     }
     return { text: `${realName} failed: ${errorMessage(e)}`, isError: true };
   } finally {
@@ -120,11 +137,12 @@ export function vscodeToolbox(): Toolbox {
       return listed.map((tool) => {
         const name = names.get(tool.name)!;
         const description = capDescription(tool.description) || `The tool ${tool.name}.`;
-        const info: ToolInfo = { name, description, readOnly: false, source: isMcpTool(tool) ? 'mcp' : 'vscode', defaultOn };
+        const mcp = isMcpTool(tool) ? { server: mcpServerLabel(tool) } : undefined;
+        const info: ToolInfo = { name, description, readOnly: false, source: mcp ? 'mcp' : 'vscode', defaultOn };
         return {
           info,
           spec: { name, description, parameters: toolParameters(tool.inputSchema) },
-          run: (argumentsJson, signal) => invoke(tool.name, argumentsJson, signal),
+          run: (argumentsJson, signal) => invoke(tool.name, argumentsJson, signal, mcp),
         };
       });
     },

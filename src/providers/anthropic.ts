@@ -1,5 +1,9 @@
+// Anthropic's Messages API through the official @anthropic-ai/sdk: the request body (turns as alternating messages,
+// controls under their Messages-API names, extended thinking, tools and web search), the stream's events as
+// adapter events, and the models endpoint.
 import type { Anthropic as AnthropicClient } from '@anthropic-ai/sdk';
 import type { ChatConfig, FinishNote, FinishReason, Usage } from '../protocol';
+import { ServerToolBlocks, takesWebSearch, webSearchTools } from './anthropicWebSearch';
 import { describeCapabilities } from './capabilities';
 import { ParleyError, streamCutOff } from './errors';
 import { retryAwareFetch } from './fetch';
@@ -112,6 +116,8 @@ function requestBody(config: ChatConfig, turns: Turn[], tools?: ToolSpec[]) {
   const temperature = budget !== undefined ? 1 : config.temperature;
   const topP = config.topP == null ? null : budget !== undefined ? Math.max(0.95, config.topP) : config.topP;
   const sendTopP = topP != null && (temperature == null || takesBothSamplers(model));
+  // Parley's tools, then the server tools the chat turned on (run by Anthropic, never by Parley).
+  const allTools = [...(tools ?? []).map((t) => ({ name: t.name, description: t.description, input_schema: t.parameters })), ...webSearchTools(config)];
   return {
     model,
     max_tokens: maxTokens,
@@ -122,7 +128,7 @@ function requestBody(config: ChatConfig, turns: Turn[], tools?: ToolSpec[]) {
     ...(budget === undefined && config.topK != null && { top_k: config.topK }),
     ...(config.stop.length > 0 && { stop_sequences: config.stop }),
     ...(budget !== undefined && { thinking: { type: 'enabled' as const, budget_tokens: budget } }),
-    ...(tools?.length && { tools: tools.map((t) => ({ name: t.name, description: t.description, input_schema: t.parameters })) }),
+    ...(allTools.length && { tools: allTools }),
   };
 }
 
@@ -160,6 +166,7 @@ async function* readEvents(stream: AsyncIterable<AnthropicClient.RawMessageStrea
   let reasoned = false;
   // Open tool_use blocks by content block index: the call's id, and whether any argument text came yet.
   const calls = new Map<number, { id: string; input: unknown; sent: boolean }>();
+  const serverTools = new ServerToolBlocks();
   for await (const event of stream) {
     switch (event.type) {
       case 'message_start':
@@ -176,6 +183,8 @@ async function* readEvents(stream: AsyncIterable<AnthropicClient.RawMessageStrea
           redacted = true;
           yield { type: 'reasoning-delta', text: `${reasoned ? '\n\n' : ''}${REDACTED_THINKING_NOTE}\n\n` };
         }
+        if (event.content_block.type === 'server_tool_use') serverTools.use(event.index, event.content_block);
+        if (event.content_block.type === 'web_search_tool_result') yield* serverTools.result(event.content_block);
         if (event.content_block.type === 'tool_use') {
           const { id, name, input } = event.content_block;
           calls.set(event.index, { id, input, sent: false });
@@ -190,8 +199,8 @@ async function* readEvents(stream: AsyncIterable<AnthropicClient.RawMessageStrea
         } else if (event.delta.type === 'citations_delta' && event.delta.citation.type === 'web_search_result_location') {
           const { url, title } = event.delta.citation;
           yield { type: 'citation', citation: { url, ...(title && { title }) } };
-        } else if (event.delta.type === 'input_json_delta') {
-          // Only the model's own tool calls: a server tool's input (e.g. web search) is not for Parley to run.
+        } else if (event.delta.type === 'input_json_delta' && !serverTools.input(event.index, event.delta.partial_json)) {
+          // The model's own tool calls: a server tool's input (web search) went to its card above.
           const call = calls.get(event.index);
           if (call && event.delta.partial_json) {
             call.sent = true;
@@ -201,6 +210,7 @@ async function* readEvents(stream: AsyncIterable<AnthropicClient.RawMessageStrea
         // signature_delta carries nothing to show.
         break;
       case 'content_block_stop': {
+        yield* serverTools.stop(event.index);
         const call = calls.get(event.index);
         if (!call) break;
         calls.delete(event.index);
@@ -229,6 +239,7 @@ async function* readEvents(stream: AsyncIterable<AnthropicClient.RawMessageStrea
   if (!stopped || !finish) {
     throw streamCutOff();
   }
+  yield* serverTools.unanswered();
   yield { type: 'finish', reason: finish, ...(note && { note }) };
 }
 
@@ -260,7 +271,13 @@ export const anthropic: ProviderDefinition = {
         reasoningEffort: NO_EFFORT,
         thinkingBudget: NO_THINKING,
       },
-      { vision: !/claude-3-5-haiku/.test(model), reasoning: thinking, contextWindow: 200_000 },
+      {
+        vision: !/claude-3-5-haiku/.test(model),
+        reasoning: thinking,
+        contextWindow: 200_000,
+        // Off until the chat turns it on: every search is billed ($10 per 1,000 searches, plus its tokens).
+        ...(takesWebSearch(model) && { serverTools: ['web_search' as const], serverToolsDefault: [] }),
+      },
     );
   },
   async createAdapter({ apiKey, baseUrl, timeoutMs, maxRetries, onRetryWait }) {

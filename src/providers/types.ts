@@ -16,9 +16,9 @@ export type AdapterEvent =
   | { type: 'tool-call-start'; id: string; name: string }
   | { type: 'tool-call-delta'; id: string; text: string }
   | { type: 'tool-call-end'; id: string; signature?: string }
-  // A tool the provider ran on its servers (Groq's built-in tools): reported when it starts (no output yet) and
-  // again when it finished, by its index within the response.
-  | { type: 'server-tool'; index: number; name: string; arguments: string; output?: string; sources?: Citation[] };
+  // A tool the provider ran on its servers (Groq's built-in tools, Anthropic's web search): reported when it starts
+  // (no output yet) and again when it finished, by its index within the response; `failed`: the output says why.
+  | { type: 'server-tool'; index: number; name: string; arguments: string; output?: string; sources?: Citation[]; summary?: string; failed?: boolean };
 
 export interface ImagePart { mimeType: string; base64: string; name: string }
 

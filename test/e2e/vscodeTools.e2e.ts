@@ -2,7 +2,8 @@
 // registers (test/e2e/lm-client's parley_test_clock) and a real MCP stdio server's tool (test/e2e/mcp-server,
 // configured in a workspace .vscode/mcp.json) are offered to a Groq-format model, which calls them; the call waits
 // for Allow in the panel's card (and for VS Code's own confirmation dialog when the tool asks for one), and the
-// tool's real result goes back to the model. The workspace is a temporary copy of the sample workspace.
+// tool's real result goes back to the model; a server that exits in the middle of a call fails that call, and the
+// chat and the server go on. The workspace is a temporary copy of the sample workspace.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,6 +22,8 @@ const MODEL = 'openai/gpt-oss-120b';
 const CLOCK = 'parley_test_clock';
 /** VS Code's name for the MCP server's tool: mcp_<server name in mcp.json>_<tool>. */
 const WORD_COUNT = 'mcp_parley-test_word_count';
+/** The MCP server's tool whose call makes the server process exit before it answers. */
+const CRASH = 'mcp_parley-test_crash';
 
 interface ListedTool { name: string; description: string; tags: string[]; source?: Record<string, unknown>; inputSchema?: unknown }
 
@@ -193,5 +196,40 @@ describe('e2e: VS Code\'s language-model tools and MCP tools in Parley', functio
     assert.equal(result.tool_call_id, 'call_clock2');
     assert.match(result.content, /parley_test_clock failed: cancelled in VS Code/);
     assert.doesNotMatch(clockLog(), /Lima/, 'the tool did not run');
+  });
+  it('an MCP server that dies mid-call: the card fails saying the server stopped, the model is told and answers, and the chat and the server go on', async function () {
+    groq.enqueue({ kind: 'sse', frames: toolCallChunks([{ id: 'call_crash1', name: CRASH, pieces: ['{}'] }], { model: MODEL }) });
+    groq.enqueue(chatStream(['The tool server ', 'stopped.'], { model: MODEL }));
+    const sentBefore = groq.requests.length;
+    const startsBefore = (mcpLog().match(/ started$/gm) ?? []).length;
+    await send('Call the crash tool.');
+    const crash = card(CRASH);
+    await until(() => crash.getAttribute('data-status').catch(() => null), (s) => s === 'approval', 'the approval card');
+    assert.doesNotMatch(mcpLog(), /crash/, 'the server was not called before Allow');
+    await crash.locator('button[data-decision="once"]').click();
+    await until(() => lastReply().getAttribute('data-status'), (s) => s === 'done' || s === 'error', 'the reply to finish');
+    assert.equal(await lastReply().getAttribute('data-status'), 'done');
+    assert.equal((mcpLog().match(/crash: exiting mid-call/g) ?? []).length, 1, 'the real server ran the call once, and exited in it');
+
+    // The card failed, with why; the model was called again with the same text as the call's result.
+    assert.equal(await crash.getAttribute('data-status'), 'failed');
+    const why = (await crash.locator('.tool-result-text').textContent()) ?? '';
+    assert.match(why, /^mcp_parley-test_crash failed: VS Code cancelled the call before it answered\. The MCP server "parley-test" stopped during the call \(it exited or crashed; VS Code starts it again on the next call of its tools\)/);
+    assert.equal(groq.requests.length, sentBefore + 2);
+    assert.deepEqual(groq.requests.at(-1)!.body.messages.at(-1), { role: 'tool', tool_call_id: 'call_crash1', content: `Error: ${why}` });
+    assert.match(await lastReply().locator('.message-body').innerText(), /The tool server stopped\./);
+    await vs.screenshot('mcp-crash-failed-card');
+
+    // The chat goes on, and so does the server: the next call of its tool starts it again and gets an answer.
+    groq.enqueue({ kind: 'sse', frames: toolCallChunks([{ id: 'call_wc2', name: WORD_COUNT, pieces: ['{"text": "still here"}'] }], { model: MODEL }) });
+    groq.enqueue(chatStream(['Two words.'], { model: MODEL }));
+    await send('How many words are in "still here"?');
+    const again = card(WORD_COUNT);
+    await until(() => again.getAttribute('data-status').catch(() => null), (s) => s === 'approval', 'the next approval card');
+    await again.locator('button[data-decision="once"]').click();
+    await until(() => lastReply().getAttribute('data-status'), (s) => s === 'done', 'the next reply to finish');
+    assert.deepEqual(groq.requests.at(-1)!.body.messages.at(-1), { role: 'tool', tool_call_id: 'call_wc2', content: '2 words' });
+    assert.equal((mcpLog().match(/ started$/gm) ?? []).length, startsBefore + 1, 'VS Code started the server again');
+    assert.match(await lastReply().locator('.message-body').innerText(), /Two words\./);
   });
 });

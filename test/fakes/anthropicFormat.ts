@@ -13,9 +13,15 @@ export interface MessageStreamOptions {
   redactedThinking?: boolean;
   /**
    * The web search server tool: a server_tool_use block, its web_search_tool_result block, then the text block
-   * whose deltas are preceded by one citations_delta (web_search_result_location) per citation.
+   * whose deltas are preceded by one citations_delta (web_search_result_location) per citation. With `errorCode`
+   * the result block carries the documented error object instead of results (the response is still a 200).
    */
-  webSearch?: { query: string; results: Array<{ url: string; title: string }>; citations: Array<{ url: string; title: string | null; cited_text: string }> };
+  webSearch?: {
+    query: string;
+    results: Array<{ url: string; title: string; page_age?: string }>;
+    citations: Array<{ url: string; title: string | null; cited_text: string }>;
+    errorCode?: 'max_uses_exceeded' | 'unavailable' | 'too_many_requests' | 'invalid_tool_input' | 'query_too_long' | 'request_too_large';
+  };
   stopReason?: 'end_turn' | 'max_tokens' | 'stop_sequence' | 'refusal' | 'pause_turn';
   usage?: { input_tokens: number; output_tokens: number; cache_creation_input_tokens?: number; cache_read_input_tokens?: number };
 }
@@ -57,7 +63,10 @@ export function messageEvents(deltas: string[], options: MessageStreamOptions = 
     frames.push(event('content_block_delta', { index, delta: { type: 'input_json_delta', partial_json: JSON.stringify({ query: options.webSearch.query }) } }));
     frames.push(event('content_block_stop', { index }));
     index++;
-    const content = options.webSearch.results.map((r) => ({ type: 'web_search_result', title: r.title, url: r.url, encrypted_content: 'Ev0DCioIAxgCIiQ3NmU4ZmI4OC1k', page_age: null }));
+    const { errorCode } = options.webSearch;
+    const content = errorCode
+      ? { type: 'web_search_tool_result_error', error_code: errorCode }
+      : options.webSearch.results.map((r) => ({ type: 'web_search_result', title: r.title, url: r.url, encrypted_content: 'Ev0DCioIAxgCIiQ3NmU4ZmI4OC1k', page_age: r.page_age ?? null }));
     frames.push(event('content_block_start', { index, content_block: { type: 'web_search_tool_result', tool_use_id: id, content } }));
     frames.push(event('content_block_stop', { index }));
     index++;
