@@ -60,7 +60,7 @@ describe('Anthropic adapter (@anthropic-ai/sdk against a Messages-API-format ser
     assert.match(finish.note?.text ?? '', /Claude paused its turn/);
   });
 
-  it('web search citations (citations_delta, web_search_result_location) become citation events; tool blocks show nothing', async () => {
+  it('web search citations (citations_delta, web_search_result_location) become citation events (the search itself is a card: see anthropicWebSearch.test.ts)', async () => {
     server.enqueue(messageStream(['Spain won Euro 2024.'], {
       webSearch: {
         query: 'euro 2024 winner',
