@@ -2,16 +2,17 @@
 // streaming from a local Groq-format server, as in test/unit/chatService.test.ts. Streams `warmup` replies,
 // forces GC, notes heapUsed, streams `replies` more in the same session, forces GC again, and prints JSON.
 import { getHeapSnapshot, getHeapStatistics } from 'node:v8';
-import { ChatService, type Client, type ServiceSettings } from '../../src/host/chatService';
+import { ChatService, type ServiceSettings } from '../../src/host/chatService';
 import { HistoryStore } from '../../src/host/history';
 import { KeyStore, type SecretStore } from '../../src/host/keys';
-import type { HostMessage, ProviderId } from '../../src/protocol';
+import type { ProviderId } from '../../src/protocol';
 import { chatStream, modelList } from '../../test/fakes/openaiFormat';
 import { FakeServer } from '../../test/fakes/server';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { markerDeltas } from '../fixtures';
+import { BenchPanel } from '../lib/benchPanel';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with --expose-gc');
@@ -25,22 +26,6 @@ class Secrets implements SecretStore {
   async get(key: string) { return this.map.get(key); }
   async store(key: string, value: string) { this.map.set(key, value); }
   async delete(key: string) { this.map.delete(key); }
-}
-
-/**
- * A connected webview that keeps nothing (so the bench itself does not grow): counts, remembers the last state,
- * and like VS Code's webview.postMessage answers each post with a delivery promise (which drives the service's
- * flow control).
- */
-class CountingClient implements Client {
-  chatId?: string;
-  posted = 0;
-  lastState?: Extract<HostMessage, { type: 'state' }>;
-  post(message: HostMessage): Promise<boolean> {
-    this.posted++;
-    if (message.type === 'state') this.lastState = message;
-    return new Promise((resolve) => setImmediate(() => resolve(true)));
-  }
 }
 
 async function settle(): Promise<number> {
@@ -90,10 +75,11 @@ async function main() {
   const logs: string[] = [];
   const keys = new KeyStore(new Secrets(), { GROQ_API_KEY: 'gsk_bench_key_0123456789' });
   const service = new ChatService({ settings: () => settings, log: (l) => logs.push(l), runCommand: () => {}, openExternal: () => {} }, keys, new HistoryStore(dir));
-  const client = new CountingClient();
+  // Not serialized: the memory figure is the service's, not the serializer's garbage.
+  const client = new BenchPanel(false);
   service.connect(client);
   await service.handle(client, { type: 'ready' });
-  const chatId = client.lastState!.chat.id;
+  const chatId = client.state.chat.id;
   const deltas = markerDeltas(deltasPerReply);
   const replyChars = deltas.join('').length;
 
@@ -101,7 +87,7 @@ async function main() {
     server.enqueue(chatStream(deltas, { usage: { prompt_tokens: 10, completion_tokens: deltasPerReply } }));
     await service.handle(client, { type: 'send', chatId, text: `Question ${i}` });
     await service.idle(chatId);
-    const last = client.lastState!.chat.messages.at(-1)!;
+    const last = client.state.chat.messages.at(-1)!;
     if (last.status !== 'done' || last.text.length !== replyChars) throw new Error(`reply ${i} did not finish: ${last.status} ${last.error?.message ?? ''}`);
     // The fake server records every request (each carries the whole conversation): drop them, they are the
     // bench's, not the service's.
@@ -117,7 +103,7 @@ async function main() {
   for (let i = 0; i < replies; i++) await one(warmup + i);
   const ms = performance.now() - t0;
   // Everything the session should hold on to: the chat itself (texts), which is history, not a leak.
-  const chat = client.lastState!.chat;
+  const chat = client.state.chat;
   const historyChars = chat.messages.reduce((s, m) => s + m.text.length, 0);
   const after = await settle();
   const objectsAfter = await countObjects();

@@ -12,11 +12,12 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { ChatService, type Client, type ServiceSettings } from '../../src/host/chatService';
+import { ChatService, type ServiceSettings } from '../../src/host/chatService';
 import { HistoryStore, indexEntry, type IndexEntry } from '../../src/host/history';
 import { KeyStore, type SecretStore } from '../../src/host/keys';
-import type { Chat, ChatMessage, HostMessage } from '../../src/protocol';
+import type { Chat, ChatMessage } from '../../src/protocol';
 import { registerExtensionModel } from '../../src/providers/extensionModels';
+import { BenchPanel } from '../lib/benchPanel';
 
 const chats = Number(process.argv[2] ?? 10);
 const perChat = Number(process.argv[3] ?? 200);
@@ -28,21 +29,6 @@ class Secrets implements SecretStore {
   async get() { return undefined; }
   async store() {}
   async delete() {}
-}
-
-/** Answers each post like webview.postMessage: serializes it, settles on the next turn. */
-class SerializingClient implements Client {
-  chatId?: string;
-  lastState?: Extract<HostMessage, { type: 'state' }>;
-  waiters: (() => void)[] = [];
-  post(message: HostMessage): Promise<boolean> {
-    JSON.stringify(message);
-    if (message.type === 'state') {
-      this.lastState = message;
-      this.waiters.splice(0).forEach((w) => w());
-    }
-    return new Promise((resolve) => setImmediate(() => resolve(true)));
-  }
 }
 
 const PARAGRAPH = 'Parley keeps every chat on disk. '.repeat(22) + '\n\n```ts\nconst x = compute(a, b);\nconsole.log(x);\n```\n';
@@ -89,13 +75,13 @@ async function main() {
       }
     });
     const settings: ServiceSettings = { defaultProvider: 'groq', defaultModel: 'llama-3.3-70b-versatile', defaultConfig: config, baseUrl: () => undefined, requestTimeoutSeconds: 30, maxRetries: 0 };
-    const client = new SerializingClient();
-    const stateAfter = (action: () => unknown) =>
-      new Promise<number>((resolve) => {
-        const t0 = performance.now();
-        client.waiters.push(() => resolve(performance.now() - t0));
-        void action();
-      });
+    const client = new BenchPanel();
+    const stateAfter = (action: () => unknown) => {
+      const t0 = performance.now();
+      const posted = client.nextState().then(() => performance.now() - t0);
+      void action();
+      return posted;
+    };
 
     // Activation to the chat list: a new service over the history, a panel says ready.
     let service!: ChatService;
@@ -104,10 +90,10 @@ async function main() {
       service.connect(client);
       return service.handle(client, { type: 'ready' });
     });
-    if (client.lastState!.chats.length !== chats + 1) throw new Error(`chat list has ${client.lastState!.chats.length} chats`);
+    if (client.state.chats.length !== chats + 1) throw new Error(`chat list has ${client.state.chats.length} chats`);
 
     const openMs = await stateAfter(() => service.handle(client, { type: 'switchChat', chatId: generated.bigId }));
-    if (client.lastState!.chat.messages.length !== BIG_CHAT) throw new Error('the long chat did not open');
+    if (client.state.chat.messages.length !== BIG_CHAT) throw new Error('the long chat did not open');
     await stateAfter(() => service.handle(client, { type: 'switchChat', chatId: generated.streamId }));
 
     // Streaming: measured over the reply's steady part (after the first second).
@@ -124,7 +110,7 @@ async function main() {
     const cpu = process.cpuUsage(cpu0);
     const seconds = (performance.now() - t0) / 1000;
     await service.idle(generated.streamId);
-    const reply = client.lastState!.chat.messages.at(-1)!;
+    const reply = client.state.chat.messages.at(-1)!;
     if (reply.status !== 'done') throw new Error(`the streamed reply ended ${reply.status}: ${reply.error?.message ?? ''}`);
     await service.shutdown();
     process.stdout.write(

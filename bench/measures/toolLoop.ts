@@ -6,12 +6,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ChatService, type Client, type ServiceSettings } from '../../src/host/chatService';
+import { ChatService, type ServiceSettings } from '../../src/host/chatService';
 import { HistoryStore } from '../../src/host/history';
 import { KeyStore, type SecretStore } from '../../src/host/keys';
-import type { HostMessage } from '../../src/protocol';
 import { chatChunks, toolCallChunks } from '../../test/fakes/openaiFormat';
 import { FakeServer, type FakeReply } from '../../test/fakes/server';
+import { BenchPanel } from '../lib/benchPanel';
 import { median, round, type MeasureResult } from '../lib/util';
 import { tempDir } from '../../test/unit/helpers';
 
@@ -21,15 +21,6 @@ class Secrets implements SecretStore {
   async get() { return undefined; }
   async store() {}
   async delete() {}
-}
-
-/** Posts like webview.postMessage: serialized, settled on the next turn. */
-class SerializingClient implements Client {
-  chatId?: string;
-  post(message: HostMessage): Promise<boolean> {
-    JSON.stringify(message);
-    return new Promise((resolve) => setImmediate(() => resolve(true)));
-  }
 }
 
 export async function toolLoopBench(runs = 7): Promise<MeasureResult> {
@@ -62,7 +53,7 @@ export async function toolLoopBench(runs = 7): Promise<MeasureResult> {
       new KeyStore(new Secrets(), { GROQ_API_KEY: 'gsk_bench_key_0123456789' }),
       new HistoryStore(history.path),
     );
-    const client = new SerializingClient();
+    const client = new BenchPanel();
     service.connect(client);
     await service.handle(client, { type: 'ready' });
     const chatId = (await service.currentChat()).id;
