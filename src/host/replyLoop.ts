@@ -53,12 +53,23 @@ export async function runReply(deps: ReplyLoopDeps, chat: Chat, reply: ChatMessa
   const idleMs = settings.requestTimeoutSeconds * 1000;
   let timedOut = false;
   let idleTimer: NodeJS.Timeout | undefined;
+  let idleTimerMs = 0;
   const armIdleTimer = (ms = idleMs) => {
+    // Armed again on every event of the stream: restarting the same timer costs far less than a new one.
+    if (idleTimer && ms === idleTimerMs) {
+      idleTimer.refresh();
+      return;
+    }
     clearTimeout(idleTimer);
+    idleTimerMs = ms;
     idleTimer = setTimeout(() => {
       timedOut = true;
       request.controller.abort();
     }, ms);
+  };
+  const disarmIdleTimer = () => {
+    clearTimeout(idleTimer);
+    idleTimer = undefined;
   };
   send({ type: 'start', messageId: reply.id, provider: reply.provider ?? definition.id, model: reply.model ?? '' });
   try {
@@ -90,7 +101,7 @@ export async function runReply(deps: ReplyLoopDeps, chat: Chat, reply: ChatMessa
     let turns = history;
     for (let step = firstStep; ; step++) {
       const { finish, calls } = await streamStep(context, step, turns, offered.map((t) => t.spec));
-      clearTimeout(idleTimer);
+      disarmIdleTimer();
       if (timedOut) throw Object.assign(new Error('stalled'), { name: 'TimeoutError' });
       if (request.stopped) break;
       if (!finish) throw streamCutOff();
@@ -137,7 +148,7 @@ export async function runReply(deps: ReplyLoopDeps, chat: Chat, reply: ChatMessa
       send({ type: 'finish', reason: 'error' });
     }
   } finally {
-    clearTimeout(idleTimer);
+    disarmIdleTimer();
     cancelUnfinished(reply, send);
   }
 }
