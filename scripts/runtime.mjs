@@ -1,7 +1,7 @@
 // Installs the offline VS Code runtime used by `npm start`, the e2e suite and the pipeline bench:
 // code-server 4.139.1 (VS Code 1.139.1) built against the Node 24 that `npm ci` put in node_modules.
 // Cached in .runtime/ (git-ignored, override with PARLEY_RUNTIME_DIR); a second run only checks it.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -78,13 +78,37 @@ export function ensureRuntime({ quiet = false } = {}) {
     npm_config_audit: 'false',
   };
   const npmCli = findNpmCli();
-  execFileSync(bin, [npmCli, 'install', '--no-package-lock', '--omit=dev', '--loglevel=error'], {
-    cwd: installDir, env, stdio: quiet ? 'ignore' : 'inherit',
-  });
+  const progress = quiet ? undefined : reportProgress(installDir);
+  try {
+    execFileSync(bin, [npmCli, 'install', '--no-package-lock', '--omit=dev', '--loglevel=error'], {
+      cwd: installDir, env, stdio: quiet ? 'ignore' : 'inherit',
+    });
+  } finally {
+    progress?.kill();
+  }
   if (!existsSync(codeServerEntry)) throw new Error(`code-server install finished but ${codeServerEntry} is missing`);
   writeFileSync(marker, new Date().toISOString());
   log('runtime ready');
   return { codeServerEntry, node: bin };
+}
+
+/**
+ * npm installs code-server silently for minutes (download, then native builds in its postinstall): a small
+ * process beside it prints every 10 s how much is on disk so far and for how long it has run. The install is
+ * synchronous, so the reporter has to be a process of its own; it is killed when the install ends.
+ */
+function reportProgress(dir) {
+  const script = `
+    const { readdirSync, lstatSync } = require('node:fs');
+    const { join } = require('node:path');
+    const dir = process.argv[1];
+    const started = Date.now();
+    const size = (d) => { let n = 0; for (const e of readdirSync(d, { withFileTypes: true })) { const p = join(d, e.name); try { n += e.isDirectory() ? size(p) : lstatSync(p).size; } catch {} } return n; };
+    setInterval(() => {
+      let mb = 0; try { mb = size(dir) / 1048576; } catch {}
+      console.log('[runtime] still installing: ' + mb.toFixed(0) + ' MB on disk after ' + Math.round((Date.now() - started) / 1000) + ' s (about 600 MB in all)');
+    }, 10_000);`;
+  return spawn(process.execPath, ['-e', script, dir], { stdio: ['ignore', 'inherit', 'inherit'] });
 }
 
 function findNpmCli() {

@@ -3,7 +3,7 @@
 // restarts (keys are stored by the browser profile you open it with). Ctrl+C stops the server.
 // Port: $PARLEY_PORT (default 8765). Always binds 127.0.0.1.
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   defaultVsix, ensureRuntime, installExtension, portIsFree, prepareRunDir, removeRunTmp, repoRoot, runEnv, runPaths,
@@ -26,8 +26,9 @@ async function main() {
   if (!(await portIsFree(port))) {
     throw new Error(`127.0.0.1:${port} is already in use (another \`npm start\`?); set PARLEY_PORT to use another port`);
   }
-  if (!existsSync(defaultVsix)) {
-    console.log('[start] dist/parley.vsix is missing: running `npm run package`');
+  const stale = staleBecause();
+  if (stale) {
+    console.log(`[start] ${stale}: running \`npm run package\``);
     const npmCli = process.env.npm_execpath;
     const [cmd, args] = npmCli && npmCli.endsWith('.js')
       ? [process.execPath, [npmCli, 'run', 'package']]
@@ -60,4 +61,25 @@ async function main() {
     console.error(`[start] code-server exited (code ${code}, signal ${signal}); see ${log}`);
     process.exit(1);
   });
+}
+
+/** Why dist/parley.vsix must be built again (missing, or older than a source it is built from), or undefined. */
+function staleBecause() {
+  if (!existsSync(defaultVsix)) return 'dist/parley.vsix is missing';
+  const built = statSync(defaultVsix).mtimeMs;
+  const newer = (path) => {
+    const stat = statSync(path);
+    if (!stat.isDirectory()) return stat.mtimeMs > built ? path : undefined;
+    for (const entry of readdirSync(path)) {
+      const found = newer(join(path, entry));
+      if (found) return found;
+    }
+    return undefined;
+  };
+  for (const source of ['src', 'webview', 'media', 'package.json', 'esbuild.mjs', 'tsconfig.json']) {
+    const path = join(repoRoot, source);
+    const changed = existsSync(path) && newer(path);
+    if (changed) return `${changed.slice(repoRoot.length + 1)} changed since dist/parley.vsix was built`;
+  }
+  return undefined;
 }
