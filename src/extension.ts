@@ -11,6 +11,7 @@ import { ChatPanel, ChatViewProvider, PANEL_VIEW_TYPE } from './host/panel';
 import { readSettings } from './host/settings';
 import { vscodeHost } from './host/vscodeHost';
 import { registerChatModelProviders } from './lm/chatModelProvider';
+import { keyFormatWarning } from './keyFormat';
 
 /** What `activate` returns: other extensions get it from `vscode.extensions.getExtension('parley.parley').exports`. */
 export interface ParleyApi {
@@ -165,7 +166,12 @@ async function setApiKey(keys: KeyStore, provider?: ProviderId): Promise<void> {
     prompt: `Paste your ${label} API key. Parley keeps it in VS Code's secret storage only.`,
     password: true,
     ignoreFocusOut: true,
-    validateInput: (value) => (value.trim().length < 8 ? 'That is too short to be an API key.' : undefined),
+    validateInput: (value) => {
+      if (value.trim().length < 8) return 'That is too short to be an API key.';
+      // A warning only: Enter still saves (formats change).
+      const warning = keyFormatWarning(id, value);
+      return warning ? { message: warning, severity: vscode.InputBoxValidationSeverity.Warning } : undefined;
+    },
   });
   if (!key) return;
   await keys.set(id, key);

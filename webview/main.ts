@@ -623,6 +623,9 @@ document.addEventListener('click', (e) => {
       post({ type: 'runCommand', command: 'setApiKey', ...(provider ? { provider } : {}) });
       return;
     }
+    case 'open-base-url':
+      if (target.dataset.provider) post({ type: 'runCommand', command: 'openBaseUrlSetting', provider: target.dataset.provider as ProviderId });
+      return;
     case 'open-keys':
       setKeysOpen(true);
       keys.focusProvider(target.dataset.provider || chat?.config.provider);
