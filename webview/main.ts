@@ -175,6 +175,8 @@ function afterContentChange(): void {
 }
 
 const messages = new MessageList(log, afterContentChange);
+// The log gets shorter when a notice, the controls or a taller input take room: the end stays in view when followed.
+new ResizeObserver(() => afterContentChange()).observe(log);
 
 // ---- drafts (per chat, kept in the webview's own state) ----
 
