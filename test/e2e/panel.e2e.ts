@@ -43,10 +43,10 @@ describe('e2e: attachments, prompts, reload, export', function () {
     await groq.stop();
   });
 
-  it('Parley: Attach Current File attaches the open file; its text reaches the provider', async function () {
+  it('Parley: Attach Current File to Parley Chat attaches the open file; its text reaches the provider', async function () {
     await vs.page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'hello.ts' }).dblclick();
     await vs.page.locator('.monaco-editor .view-lines', { hasText: 'greet' }).first().waitFor({ timeout: 20_000 });
-    await vs.runCommand('Parley: Attach Current File');
+    await vs.runCommand('Parley: Attach Current File to Parley Chat');
     panel = vs.webview();
     const chip = panel.locator('#attachments .chip-name', { hasText: 'hello.ts' });
     await chip.waitFor({ timeout: 30_000 });
