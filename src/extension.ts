@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { Chat, ChatMessage, ProviderId } from './protocol';
 import { registerExtensionModel, type ExtensionModelFunction } from './providers/extensionModels';
 import { providers } from './providers/registry';
-import { textAttachment } from './host/attachments';
+import { selectionAttachment, textAttachment } from './host/attachments';
 import { ChatService } from './host/chatService';
 import { HistoryStore } from './host/history';
 import { KeyStore } from './host/keys';
@@ -101,8 +101,7 @@ export function activate(context: vscode.ExtensionContext): ParleyApi {
         const chat = await service.currentChat();
         const file = vscode.workspace.asRelativePath(editor.document.uri);
         const { start, end } = editor.selection;
-        const source = `${file}:${start.line + 1}-${end.line + 1}`;
-        await service.addAttachments(chat.id, [textAttachment(`selection of ${file.split('/').pop()}`, source, editor.document.getText(editor.selection), maxBytes())]);
+        await service.addAttachments(chat.id, [selectionAttachment(file, start, end, editor.document.getText(editor.selection), maxBytes())]);
       }),
     ),
     vscode.commands.registerCommand('parley.exportChat', async () => {

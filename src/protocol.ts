@@ -162,7 +162,7 @@ export type StreamEvent = v.InferOutput<typeof StreamEventSchema>;
 export const AttachmentInfoSchema = v.object({
   id,
   name: v.string(),
-  /** Workspace-relative path, or a label such as "selection of hello.ts:3-9" or "pasted image". */
+  /** Workspace-relative path (with its lines for a selection, "src/hello.ts:3-9"), or a label such as "pasted image". */
   source: v.string(),
   kind: v.picklist(['text', 'image']),
   mimeType: v.string(),
