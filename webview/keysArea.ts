@@ -9,6 +9,7 @@ import type { ProviderId, ProviderInfo } from '../src/protocol';
 import { h, icon, textButton } from './dom';
 import { state } from './store';
 import { post } from './vscode';
+import './keysArea.css';
 
 export function keyStatus(p: ProviderInfo): { text: string; kind: 'secret-storage' | 'environment' | 'set' | 'unset' } {
   if (!p.keySet) return { text: 'not set', kind: 'unset' };
