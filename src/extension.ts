@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { Chat, ChatMessage, ProviderId } from './protocol';
 import { registerExtensionModel, type ExtensionModelFunction } from './providers/extensionModels';
 import { providers } from './providers/registry';
-import { textAttachment } from './host/attachments';
+import { selectionAttachment, textAttachment } from './host/attachments';
 import { ChatService } from './host/chatService';
 import { HistoryStore } from './host/history';
 import { KeyStore } from './host/keys';
@@ -11,6 +11,7 @@ import { ChatPanel, ChatViewProvider, PANEL_VIEW_TYPE } from './host/panel';
 import { readSettings } from './host/settings';
 import { vscodeHost } from './host/vscodeHost';
 import { registerChatModelProviders } from './lm/chatModelProvider';
+import { keyFormatWarning } from './keyFormat';
 
 /** What `activate` returns: other extensions get it from `vscode.extensions.getExtension('parley.parley').exports`. */
 export interface ParleyApi {
@@ -100,8 +101,7 @@ export function activate(context: vscode.ExtensionContext): ParleyApi {
         const chat = await service.currentChat();
         const file = vscode.workspace.asRelativePath(editor.document.uri);
         const { start, end } = editor.selection;
-        const source = `${file}:${start.line + 1}-${end.line + 1}`;
-        await service.addAttachments(chat.id, [textAttachment(`selection of ${file.split('/').pop()}`, source, editor.document.getText(editor.selection), maxBytes())]);
+        await service.addAttachments(chat.id, [selectionAttachment(file, start, end, editor.document.getText(editor.selection), maxBytes())]);
       }),
     ),
     vscode.commands.registerCommand('parley.exportChat', async () => {
@@ -165,7 +165,12 @@ async function setApiKey(keys: KeyStore, provider?: ProviderId): Promise<void> {
     prompt: `Paste your ${label} API key. Parley keeps it in VS Code's secret storage only.`,
     password: true,
     ignoreFocusOut: true,
-    validateInput: (value) => (value.trim().length < 8 ? 'That is too short to be an API key.' : undefined),
+    validateInput: (value) => {
+      if (value.trim().length < 8) return 'That is too short to be an API key.';
+      // A warning only: Enter still saves (formats change).
+      const warning = keyFormatWarning(id, value);
+      return warning ? { message: warning, severity: vscode.InputBoxValidationSeverity.Warning } : undefined;
+    },
   });
   if (!key) return;
   await keys.set(id, key);

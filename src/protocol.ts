@@ -10,6 +10,8 @@ export const PROVIDER_IDS = [
   'extension',
 ] as const;
 export type ProviderId = (typeof PROVIDER_IDS)[number];
+/** Providers with a `parley.<id>.baseUrl` setting (all but the demo model and other extensions' models). */
+export const hasBaseUrlSetting = (id: ProviderId): boolean => id !== 'demo' && id !== 'extension';
 
 const MAX_TEXT = 1_000_000;
 const MAX_ID = 128;
@@ -160,7 +162,7 @@ export type StreamEvent = v.InferOutput<typeof StreamEventSchema>;
 export const AttachmentInfoSchema = v.object({
   id,
   name: v.string(),
-  /** Workspace-relative path, or a label such as "selection of hello.ts:3-9" or "pasted image". */
+  /** Workspace-relative path (with its lines for a selection, "src/hello.ts:3-9"), or a label such as "pasted image". */
   source: v.string(),
   kind: v.picklist(['text', 'image']),
   mimeType: v.string(),
@@ -364,7 +366,8 @@ export const WebviewMessageSchema = v.variant('type', [
   }),
   v.object({ type: v.literal('copyText'), text: v.pipe(v.string(), v.maxLength(MAX_TEXT)) }),
   v.object({ type: v.literal('setUiState'), showControls: v.boolean() }),
-  v.object({ type: v.literal('runCommand'), command: v.picklist(['setApiKey']), provider: v.optional(providerId) }),
+  /** Only these commands: `openBaseUrlSetting` opens VS Code's settings at `parley.<provider>.baseUrl`. */
+  v.object({ type: v.literal('runCommand'), command: v.picklist(['setApiKey', 'openBaseUrlSetting']), provider: v.optional(providerId) }),
   v.object({ type: v.literal('openLink'), url: v.pipe(v.string(), v.maxLength(8192)) }),
   v.object({ type: v.literal('log'), level: v.picklist(['info', 'warning', 'error']), text: shortText }),
 ]);

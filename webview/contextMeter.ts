@@ -1,15 +1,22 @@
-// The context meter next to the input: how much of the model's context window the chat (plus the draft) fills.
-import type { Chat } from '../src/protocol';
+// The context meter next to the input: how much of the model's context window the chat (plus the draft and the
+// attachments waiting to go with it) fills.
+import type { AttachmentInfo, Chat } from '../src/protocol';
 import { compactNumber, h } from './dom';
 import { state } from './store';
 
 const CHARS_PER_TOKEN = 4;
 
+/** What text attachments add, in characters (their size in bytes: the same for ASCII, a little more otherwise). */
+function attachedChars(attachments: readonly AttachmentInfo[] | undefined): number {
+  return (attachments ?? []).reduce((sum, a) => sum + (a.kind === 'text' ? a.size : 0), 0);
+}
+
 /**
  * Tokens the next request will carry. The last reply's reported usage (its input plus its output) is exact for
- * everything up to it; text after it, and chats without usage, are estimated at 4 characters per token.
+ * everything up to it; text after it (attachments' text included: the draft's pending ones and those of messages
+ * not yet answered), and chats without usage, are estimated at 4 characters per token. Images are not counted.
  */
-export function contextTokens(chat: Chat, draft: string): { tokens: number; estimated: boolean } {
+export function contextTokens(chat: Chat, draft: string, pending: readonly AttachmentInfo[] = []): { tokens: number; estimated: boolean } {
   const messages = chat.messages;
   let from = 0;
   let tokens = 0;
@@ -21,9 +28,9 @@ export function contextTokens(chat: Chat, draft: string): { tokens: number; esti
       break;
     }
   }
-  let chars = draft.length;
+  let chars = draft.length + attachedChars(pending);
   if (from === 0) chars += chat.config.system.length;
-  for (const m of messages.slice(from)) chars += m.text.length;
+  for (const m of messages.slice(from)) chars += m.text.length + attachedChars(m.attachments);
   const rest = Math.ceil(chars / CHARS_PER_TOKEN);
   return { tokens: tokens + rest, estimated: from === 0 || rest > 0 };
 }
@@ -42,10 +49,11 @@ export class ContextMeter {
   render(draft: string): void {
     const chat = state.chat;
     if (!chat) return;
-    const { tokens, estimated } = contextTokens(chat, draft);
+    const { tokens, estimated } = contextTokens(chat, draft, state.pendingAttachments);
     const limit = state.capabilities?.contextWindow;
     const approx = estimated ? '≈' : '';
-    const how = estimated ? 'estimated at 4 characters per token' : 'from the last reply’s token usage';
+    const attached = state.pendingAttachments.filter((a) => a.kind === 'text').length;
+    const how = `${estimated ? 'estimated at 4 characters per token' : 'from the last reply’s token usage'}${attached ? `, ${attached} attachment${attached === 1 ? '' : 's'} included` : ''}`;
     this.el.setAttribute('aria-valuenow', String(tokens));
     if (limit) {
       const ratio = tokens / limit;

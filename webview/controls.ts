@@ -1,5 +1,6 @@
 // The configuration controls area: system message and sampling settings of the chat, with ranges and
-// availability taken from the model's capabilities. Invalid input is refused inline and never sent.
+// availability taken from the model's capabilities. Invalid input is refused inline and never sent. Controls the
+// model does not take are disabled; a reason shared by several of them is said once, above them, not per field.
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-textfield/vscode-textfield.js';
 import { REASONING_FORMATS, SERVICE_TIERS, type ChatConfig, type ChatConfigPatch, type ControlName, type Range, type ReasoningEffort, type ReasoningFormat, type ServiceTier } from '../src/protocol';
@@ -98,6 +99,8 @@ interface ControlRow {
 export class ControlsArea {
   readonly el: HTMLElement;
   private readonly rows = new Map<ControlName, ControlRow>();
+  /** One line per reason that disables several controls, naming them. */
+  private readonly disabledNotes: HTMLElement;
   private pending: { chatId: string; patch: ChatConfigPatch } | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   /** What was posted since the last state: the chat's config as the host will have it. */
@@ -105,7 +108,8 @@ export class ControlsArea {
 
   constructor() {
     this.el = h('section', { id: 'controls', class: 'controls', 'aria-label': 'Model settings', hidden: true });
-    this.el.append(this.systemRow(), h('div', { class: 'controls-grid' }, ...NUMERIC_CONTROLS.map((spec) => this.numericRow(spec))));
+    this.disabledNotes = h('div', { class: 'controls-disabled', role: 'note', hidden: true });
+    this.el.append(this.disabledNotes, this.systemRow(), h('div', { class: 'controls-grid' }, ...NUMERIC_CONTROLS.map((spec) => this.numericRow(spec))));
     this.el.append(h('div', { class: 'controls-grid' }, this.stopRow(), this.effortRow(), this.formatRow(), this.tierRow(), this.jsonRow()));
     this.el.append(this.schemaRow());
   }
@@ -322,6 +326,7 @@ export class ControlsArea {
     this.limitOptions('reasoningEffort', caps?.reasoningEfforts ?? EFFORTS);
     const jsonOutput = config.jsonMode || !!config.jsonSchema?.trim();
     this.limitOptions('reasoningFormat', caps?.reasoningFormats, jsonOutput && caps?.rawReasoningWithJson ? { value: 'raw', reason: caps.rawReasoningWithJson } : undefined);
+    const shared = this.renderDisabledNotes();
     for (const [name, row] of this.rows) {
       const reason = unsupportedReason(name);
       const disabled = reason !== undefined;
@@ -331,7 +336,7 @@ export class ControlsArea {
       row.row.classList.toggle('disabled', disabled);
       row.row.title = reason ?? row.help;
       if (disabled && row.invalid) this.showError(name, undefined);
-      row.note.querySelector('.reason')!.textContent = reason ?? '';
+      row.note.querySelector('.reason')!.textContent = reason && !shared.has(reason) ? reason : '';
       const range = state.capabilities?.controls[name];
       row.note.querySelector('.range')!.textContent = disabled || !range ? '' : rangeText(name, range);
       this.describe(row, reason);
@@ -340,6 +345,23 @@ export class ControlsArea {
       if (hasFocus(row.row) || row.invalid || pendingHere) continue;
       this.setValue(name, row, config);
     }
+  }
+
+  /** Says each reason shared by several disabled controls once, with the controls' names; returns those reasons. */
+  private renderDisabledNotes(): Set<string> {
+    const byReason = new Map<string, string[]>();
+    for (const [name, row] of this.rows) {
+      const reason = unsupportedReason(name);
+      if (reason === undefined) continue;
+      const label = row.row.querySelector('label')?.textContent?.trim() || name;
+      byReason.set(reason, [...(byReason.get(reason) ?? []), label]);
+    }
+    const shared = [...byReason].filter(([, labels]) => labels.length > 1);
+    this.disabledNotes.hidden = shared.length === 0;
+    this.disabledNotes.replaceChildren(
+      ...shared.map(([reason, labels]) => h('div', { class: 'disabled-reason' }, h('span', { class: 'codicon codicon-circle-slash', 'aria-hidden': 'true' }), h('span', {}, reason.replace(/ this setting\.$/, ' these settings.'), ' ', h('span', { class: 'disabled-names' }, `(${labels.join(', ')})`)))),
+    );
+    return new Set(shared.map(([reason]) => reason));
   }
 
   private setValue(name: ControlName, row: ControlRow, config: ChatConfig): void {

@@ -1,11 +1,15 @@
 // The keys area: one row per provider that needs a key. A key typed here goes to the host once (setKey) and the
-// field is emptied at once; the panel only ever shows where a key comes from, never the key.
+// field is emptied at once; the panel only ever shows where a key comes from, never the key. A key that does not
+// look like the provider's is saved all the same, with a warning (formats change). The base URL is shown as text
+// with a link to its setting.
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-textfield/vscode-textfield.js';
+import { keyFormatWarning } from '../src/keyFormat';
 import type { ProviderId, ProviderInfo } from '../src/protocol';
 import { h, icon, textButton } from './dom';
 import { state } from './store';
 import { post } from './vscode';
+import './keysArea.css';
 
 export function keyStatus(p: ProviderInfo): { text: string; kind: 'secret-storage' | 'environment' | 'set' | 'unset' } {
   if (!p.keySet) return { text: 'not set', kind: 'unset' };
@@ -18,6 +22,8 @@ interface KeyRow {
   el: HTMLElement;
   status: HTMLElement;
   base: HTMLElement;
+  /** What is odd about the key being typed, or the key just saved. */
+  warning: HTMLElement;
   field: VscodeTextfield;
   clear: HTMLButtonElement;
 }
@@ -60,8 +66,11 @@ export class KeysArea {
     const inner = row.field.wrappedElement as HTMLInputElement | undefined;
     if (inner) inner.value = '';
     if (!key) return;
+    const warning = keyFormatWarning(provider, key);
     post({ type: 'setKey', provider, key });
     row.status.textContent = 'saving…';
+    row.warning.textContent = warning ? `Saved, but check it: ${warning}` : '';
+    row.warning.hidden = !warning;
   }
 
   private makeRow(p: ProviderInfo): KeyRow {
@@ -77,15 +86,22 @@ export class KeysArea {
     const clear = textButton('Clear', { class: 'secondary', 'data-key-action': 'clear', 'aria-label': `Clear ${p.label} API key` });
     const status = h('span', { class: 'key-status', id: `key-${p.id}-status` });
     const base = h('div', { class: 'key-base', hidden: true });
+    const warning = h('div', { class: 'key-warning', id: `key-${p.id}-warning`, role: 'status', hidden: true });
     const el = h(
       'div',
       { class: 'key-row', 'data-provider': p.id },
       h('div', { class: 'key-head' }, h('label', { class: 'key-provider', for: field.id }, p.label), status),
       base,
       h('div', { class: 'key-edit' }, field, save, clear),
+      warning,
     );
-    field.setAttribute('aria-describedby', status.id);
-    const row: KeyRow = { el, status, base, field, clear };
+    field.setAttribute('aria-describedby', `${status.id} ${warning.id}`);
+    const row: KeyRow = { el, status, base, warning, field, clear };
+    field.addEventListener('input', () => {
+      const text = keyFormatWarning(p.id, field.value);
+      warning.textContent = text ?? '';
+      warning.hidden = !text;
+    });
     save.addEventListener('click', () => this.save(p.id, row));
     field.addEventListener('keydown', (e) => {
       if (e.key === 'Enter') {
@@ -118,7 +134,11 @@ export class KeysArea {
       row.status.dataset.state = p.needsKey ? status.kind : 'none';
       row.el.querySelector('.key-edit')!.toggleAttribute('hidden', !p.needsKey);
       row.base.hidden = !p.baseUrl;
-      row.base.replaceChildren('Base URL ', h('input', { class: 'base-url', readonly: true, value: p.baseUrl ?? '', 'aria-label': `${p.label} base URL`, tabindex: 0 }));
+      row.base.replaceChildren(
+        h('span', { class: 'field-label' }, 'Base URL'),
+        h('code', { class: 'base-url' }, p.baseUrl ?? ''),
+        textButton('Edit in settings', { class: 'link-button', 'data-action': 'open-base-url', 'data-provider': p.id, 'aria-label': `Edit the ${p.label} base URL in settings`, title: `Open the setting parley.${p.id}.baseUrl` }, 'settings'),
+      );
       row.clear.disabled = !p.keySet || status.kind === 'environment';
       row.clear.title = status.kind === 'environment' ? 'This key comes from an environment variable; unset it there.' : p.keySet ? `Remove the ${p.label} key from secret storage` : 'No key stored';
     }

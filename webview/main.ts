@@ -176,6 +176,8 @@ function afterContentChange(): void {
 }
 
 const messages = new MessageList(log, afterContentChange);
+// The log gets shorter when a notice, the controls or a taller input take room: the end stays in view when followed.
+new ResizeObserver(() => afterContentChange()).observe(log);
 
 // ---- drafts (per chat, kept in the webview's own state) ----
 
@@ -643,6 +645,9 @@ document.addEventListener('click', (e) => {
       post({ type: 'runCommand', command: 'setApiKey', ...(provider ? { provider } : {}) });
       return;
     }
+    case 'open-base-url':
+      if (target.dataset.provider) post({ type: 'runCommand', command: 'openBaseUrlSetting', provider: target.dataset.provider as ProviderId });
+      return;
     case 'open-keys':
       setKeysOpen(true);
       keys.focusProvider(target.dataset.provider || chat?.config.provider);

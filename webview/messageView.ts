@@ -1,8 +1,9 @@
-import type { ChatMessage, Citation, ErrorAction, ErrorKind, StreamEvent, Usage } from '../src/protocol';
+import { hasBaseUrlSetting, type ChatMessage, type Citation, type ErrorAction, type ErrorKind, type StreamEvent, type Usage } from '../src/protocol';
 import { costText } from './cost';
 import { h, humanSize, icon, iconButton, textButton } from './dom';
 import { enhance, renderMarkdown } from './markdown';
 import { ReplyBody } from './replyBody';
+import { state } from './store';
 import { StreamingMarkdown } from './streamingMarkdown';
 import { applyToolEvent, isToolEvent } from './toolCalls';
 
@@ -41,9 +42,19 @@ function toolCallsVersion(m: ChatMessage): string {
   return (m.toolCalls ?? []).map((c) => `${c.id}:${c.textOffset}:${c.status}:${c.arguments.length}:${c.result?.length ?? -1}:${c.isError ? 1 : 0}:${c.summary ?? ''}:${c.durationMs ?? ''}:${c.byProvider ? 1 : 0}`).join(',');
 }
 
+/** An error that asked for a key which has been set since (the state says so): it offers Retry instead. */
+function keySetSince(m: ChatMessage): boolean {
+  return m.error?.kind === 'no-key' && m.error.action === 'set-key' && !!state.providers.find((p) => p.id === m.provider)?.keySet;
+}
+
+/** An error that points at the provider's base URL: it offers that setting. */
+function pointsAtBaseUrl(m: ChatMessage): boolean {
+  return !!m.error && !!m.provider && hasBaseUrlSetting(m.provider) && (m.error.kind === 'network' || /\bbase URL\b/i.test(m.error.message));
+}
+
 /** Everything but the texts (compared as strings) that changes how a message looks. */
 function versionOf(m: ChatMessage): string {
-  return `${toolCallsVersion(m)}|${m.status ?? ''}|${m.error?.kind ?? ''}|${m.error?.message ?? ''}|${m.error?.action ?? ''}|${m.note?.text ?? ''}|${usageText(m.usage)}|${m.cost}|${m.attachments?.length ?? 0}|${m.citations?.length ?? 0}`;
+  return `${keySetSince(m) ? 'key-set|' : ''}${toolCallsVersion(m)}|${m.status ?? ''}|${m.error?.kind ?? ''}|${m.error?.message ?? ''}|${m.error?.action ?? ''}|${m.note?.text ?? ''}|${usageText(m.usage)}|${m.cost}|${m.attachments?.length ?? 0}|${m.citations?.length ?? 0}`;
 }
 
 function hostOf(url: string): string {
@@ -152,10 +163,17 @@ export class MessageView {
     if (message.error) {
       const error = h('div', { class: 'message-error', 'data-kind': message.error.kind }, icon(ERROR_ICON[message.error.kind] ?? 'error'), h('span', { class: 'error-text' }, message.error.message));
       const action = message.error.action;
-      if (action) {
+      if (keySetSince(message)) {
+        // The error text stays; its Set API key does not (the key is set). Retry only on the last reply: it asks again for that one.
+        const label = state.providers.find((p) => p.id === message.provider)?.label ?? 'The';
+        error.append(textButton('Retry', { class: 'link-button when-last', 'data-action': 'retry', title: `${label} key is set now: ask for this reply again` }, 'refresh'));
+      } else if (action) {
         const { text, icon: iconName, title } = ERROR_ACTION_LABEL[action];
         error.append(textButton(text, { class: 'link-button', 'data-action': action, title, 'data-provider': message.provider }, iconName));
         if (action === 'set-key') error.append(textButton('Open key settings', { class: 'link-button', 'data-action': 'open-keys', 'data-provider': message.provider }, 'settings'));
+      }
+      if (pointsAtBaseUrl(message)) {
+        error.append(textButton('Base URL setting', { class: 'link-button', 'data-action': 'open-base-url', 'data-provider': message.provider, title: `Open the setting parley.${message.provider}.baseUrl` }, 'settings'));
       }
       this.footer.append(error);
     }

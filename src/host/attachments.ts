@@ -154,6 +154,17 @@ export function textAttachment(name: string, source: string, text: string, maxBy
   return { id: randomUUID(), name, source, kind: 'text', mimeType: 'text/plain', size, text };
 }
 
+/**
+ * A selection of `file` (workspace-relative) as an attachment named by its lines, `hello.ts:12-30` (lines from 1;
+ * a selection that ends at the start of a line does not take that line).
+ */
+export function selectionAttachment(file: string, start: { line: number }, end: { line: number; character: number }, text: string, maxBytes: number): Attachment {
+  const first = start.line + 1;
+  const last = end.character === 0 && end.line > start.line ? end.line : end.line + 1;
+  const lines = first === last ? `${first}` : `${first}-${last}`;
+  return textAttachment(`${file.split('/').pop()}:${lines}`, `${file}:${lines}`, text, maxBytes);
+}
+
 export function info(attachment: Attachment): AttachmentInfo {
   const { id, name, source, kind, mimeType, size } = attachment;
   return { id, name, source, kind, mimeType, size };

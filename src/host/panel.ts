@@ -1,17 +1,24 @@
 import * as vscode from 'vscode';
 import type { HostMessage } from '../protocol';
 import type { ChatService, Client } from './chatService';
+import { chatTitleIn, panelTitle } from './panelTitle';
 import { webviewHtml } from './webviewHtml';
 
 export const PANEL_VIEW_TYPE = 'parley.chat';
 
-/** Wires one webview (editor panel or sidebar view) to the chat service. */
-export function attachWebview(webview: vscode.Webview, extensionUri: vscode.Uri, service: ChatService): vscode.Disposable {
+/** Wires one webview (editor panel or sidebar view) to the chat service; `onTitle` hears the shown chat's title. */
+export function attachWebview(webview: vscode.Webview, extensionUri: vscode.Uri, service: ChatService, onTitle?: (title: string) => void): vscode.Disposable {
   const root = vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
   webview.options = { enableScripts: true, localResourceRoots: [root] };
   const asset = (name: string) => webview.asWebviewUri(vscode.Uri.joinPath(root, name)).toString();
   webview.html = webviewHtml({ cspSource: webview.cspSource, script: asset('main.js'), styles: [asset('codicon.css'), asset('katex/katex.min.css'), asset('main.css')] });
-  const client: Client = { post: (message) => webview.postMessage(message) };
+  const client: Client = {
+    post: (message) => {
+      const title = onTitle && chatTitleIn(message);
+      if (title !== undefined) onTitle!(title);
+      return webview.postMessage(message);
+    },
+  };
   const disconnect = service.connect(client);
   const listener = webview.onDidReceiveMessage((raw) => service.handle(client, raw));
   return new vscode.Disposable(() => {
@@ -27,12 +34,12 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
   constructor(private readonly extensionUri: vscode.Uri, private readonly service: ChatService) {}
 
   resolveWebviewView(view: vscode.WebviewView): void {
-    const connection = attachWebview(view.webview, this.extensionUri, this.service);
+    const connection = attachWebview(view.webview, this.extensionUri, this.service, (title) => (view.description = title));
     view.onDidDispose(() => connection.dispose());
   }
 }
 
-/** The editor-area chat panel; one at a time, revealed when asked for again. */
+/** The editor-area chat panel; one at a time, revealed when asked for again. Its tab is titled after the chat it shows. */
 export class ChatPanel {
   private static current: ChatPanel | undefined;
 
@@ -41,7 +48,7 @@ export class ChatPanel {
       ChatPanel.current.panel.reveal(undefined, false);
       return ChatPanel.current;
     }
-    const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, 'Parley', vscode.ViewColumn.Beside, {
+    const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, panelTitle(''), vscode.ViewColumn.Beside, {
       enableScripts: true,
       localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview')],
     });
@@ -64,7 +71,12 @@ export class ChatPanel {
 
   private constructor(readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri, service: ChatService) {
     ChatPanel.current = this;
-    const connection = attachWebview(panel.webview, extensionUri, service);
+    // Line-drawn icons in the colours of VS Code's own tab icons (an <img> cannot take the theme's currentColor).
+    panel.iconPath = { light: vscode.Uri.joinPath(extensionUri, 'media', 'parley-light.svg'), dark: vscode.Uri.joinPath(extensionUri, 'media', 'parley-dark.svg') };
+    const connection = attachWebview(panel.webview, extensionUri, service, (title) => {
+      const next = panelTitle(title);
+      if (panel.title !== next) panel.title = next;
+    });
     panel.onDidDispose(() => {
       connection.dispose();
       if (ChatPanel.current === this) ChatPanel.current = undefined;

@@ -1,4 +1,4 @@
-import { parseWebviewMessage, type WebviewMessage } from '../protocol';
+import { hasBaseUrlSetting, parseWebviewMessage, type WebviewMessage } from '../protocol';
 import { ParleyError } from '../providers/errors';
 import type { AttachmentIntake } from './attachmentIntake';
 import { pastedImage } from './attachments';
@@ -144,6 +144,9 @@ export class Router {
         await host.uiState?.set({ showControls: msg.showControls });
         return panels.uiChanged();
       case 'runCommand':
+        if (msg.command === 'openBaseUrlSetting' && !(msg.provider && hasBaseUrlSetting(msg.provider))) {
+          throw new ParleyError('bad-request', msg.provider ? `${msg.provider} has no base URL setting.` : 'Which provider’s base URL? None was named.');
+        }
         return host.runCommand(msg.command, msg.provider);
       case 'openLink':
         if (!/^https?:\/\//i.test(msg.url)) throw new ParleyError('bad-request', 'Only http and https links can be opened.');

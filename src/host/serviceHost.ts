@@ -11,7 +11,8 @@ import type { EditPort } from '../tools/edits';
 export interface ServiceHost {
   settings(): ServiceSettings;
   log(line: string): void;
-  runCommand(command: 'setApiKey', provider?: ProviderId): void;
+  /** `openBaseUrlSetting` is only asked for with a provider that has that setting (the router checks). */
+  runCommand(command: 'setApiKey' | 'openBaseUrlSetting', provider?: ProviderId): void;
   openExternal(url: string): void;
   workspaceRoots?(): string[];
   editorContext?(): EditorContext | undefined;

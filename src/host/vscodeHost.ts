@@ -25,7 +25,10 @@ export function vscodeHost(context: vscode.ExtensionContext, log: vscode.LogOutp
   return {
     settings: readSettings,
     log: (line) => log.info(line),
-    runCommand: (command, provider) => void vscode.commands.executeCommand(`parley.${command}`, provider),
+    runCommand: (command, provider) =>
+      void (command === 'openBaseUrlSetting'
+        ? vscode.commands.executeCommand('workbench.action.openSettings', `parley.${provider}.baseUrl`)
+        : vscode.commands.executeCommand(`parley.${command}`, provider)),
     openExternal: (url) => void vscode.env.openExternal(vscode.Uri.parse(url, true)),
     workspaceRoots: () => (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath),
     editorContext: (): EditorContext | undefined => {

@@ -49,10 +49,10 @@ describe('e2e: attachments, prompts, reload, export', function () {
     await groq.stop();
   });
 
-  it('Parley: Attach Current File attaches the open file; its text reaches the provider', async function () {
+  it('Parley: Attach Current File to Parley Chat attaches the open file; its text reaches the provider', async function () {
     await vs.page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'hello.ts' }).dblclick();
     await vs.page.locator('.monaco-editor .view-lines', { hasText: 'greet' }).first().waitFor({ timeout: 20_000 });
-    await vs.runCommand('Parley: Attach Current File');
+    await vs.runCommand('Parley: Attach Current File to Parley Chat');
     panel = vs.webview();
     const chip = panel.locator('#attachments .chip-name', { hasText: 'hello.ts' });
     await chip.waitFor({ timeout: 30_000 });
@@ -67,6 +67,15 @@ describe('e2e: attachments, prompts, reload, export', function () {
     assert.ok(lastUser.content.startsWith('hello.ts:\n```ts\n'), lastUser.content.slice(0, 40));
     assert.ok(lastUser.content.endsWith('What does this file export?'));
     assert.equal(await panel.locator('#attachments .chip-name').count(), 0, 'chips clear after sending');
+    // The editor tab is titled after the chat (titled after its first message) and has Parley's icon.
+    const tab = vs.page.locator('.tabs-container .tab', { hasText: 'Parley — ' });
+    await until(() => tab.first().locator('.label-name').textContent(), (t) => t === 'Parley — What does this file export?', 'the tab title');
+    // VS Code draws an extension's icon (a URI) as the background of the label's .monaco-icon-label-iconpath.
+    const icon = await tab.first().locator('.monaco-icon-label-iconpath').evaluate((el) => ({
+      image: (el as HTMLElement).style.backgroundImage,
+      dark: !!el.closest('.monaco-workbench.vs-dark, .monaco-workbench.hc-black'),
+    }));
+    assert.match(icon.image, icon.dark ? /parley-dark\.svg/ : /parley-light\.svg/, `the tab shows the Parley icon drawn for the ${icon.dark ? 'dark' : 'light'} theme (${icon.image})`);
   });
 
   it('a templated prompt asks for its variables, then sends the filled text', async function () {

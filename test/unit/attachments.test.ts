@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { foldIntoText, pastedImage, readWorkspaceFile, DEFAULT_ALLOWED_TYPES, type AttachmentPolicy } from '../../src/host/attachments';
+import { foldIntoText, pastedImage, readWorkspaceFile, selectionAttachment, DEFAULT_ALLOWED_TYPES, type AttachmentPolicy } from '../../src/host/attachments';
 import { MAX_IMAGE_BYTES } from '../../src/protocol';
 import { ParleyError } from '../../src/providers/errors';
 import { tempDir } from './helpers';
@@ -94,5 +94,17 @@ describe('attachments (real files, workspace boundary, limits)', () => {
       { id: 'b', name: 'x.md', source: 'x.md', kind: 'text', mimeType: 'text/markdown', size: 10, text: '```js\ncode\n```' },
     ]);
     assert.equal(text, 'src/hello.ts:\n```ts\nconst a = 1;\n```\n\nx.md:\n````md\n```js\ncode\n```\n````\n\nWhat does it do?');
+  });
+
+  it('a selection is named by its file and lines, and reaches the model headed by its path and lines', () => {
+    const pick = (start: number, end: number, endChar: number) => selectionAttachment('src/hello.ts', { line: start }, { line: end, character: endChar }, 'const a = 1;', 1000);
+    const a = pick(11, 29, 4);
+    assert.deepEqual([a.name, a.source, a.text], ['hello.ts:12-30', 'src/hello.ts:12-30', 'const a = 1;']);
+    // Selected whole lines end at the start of the next one, which is not part of the selection.
+    assert.equal(pick(11, 30, 0).name, 'hello.ts:12-30');
+    assert.equal(pick(4, 4, 9).name, 'hello.ts:5');
+    assert.equal(pick(4, 5, 0).name, 'hello.ts:5');
+    assert.match(foldIntoText('Why?', [a]), /^src\/hello\.ts:12-30:\n```ts\n/);
+    assert.throws(() => selectionAttachment('big.ts', { line: 0 }, { line: 1, character: 3 }, 'x'.repeat(2000), 1000), (e: Error) => e instanceof ParleyError && e.message === 'big.ts:1-2 is 2.0 KB; the limit is 1000 B.');
   });
 });

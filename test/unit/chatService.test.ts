@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { ChatService, type ServiceSettings } from '../../src/host/chatService';
 import { HistoryStore } from '../../src/host/history';
 import { KeyStore } from '../../src/host/keys';
-import type { ProviderId, StreamEvent } from '../../src/protocol';
+import { hasBaseUrlSetting, PROVIDER_IDS, type ProviderId, type StreamEvent } from '../../src/protocol';
+import packageJson from '../../package.json';
 import { groqModelList } from '../fakes/groqModels';
 import { apiError, chatStream } from '../fakes/openaiFormat';
 import { FakeServer } from '../fakes/server';
@@ -214,6 +215,22 @@ describe('ChatService (host logic with real storage and a Groq-format server)', 
     assert.equal(commands.length, 0);
     await service.handle(client, { type: 'openLink', url: 'https://example.com/docs' });
     assert.deepEqual(commands, ['open:https://example.com/docs']);
+  });
+
+  it('runs only the commands it knows: Set API Key, and the base URL setting of a provider that has one', async () => {
+    const { service } = makeService();
+    const client = await ready(service);
+    await service.handle(client, { type: 'runCommand', command: 'setApiKey', provider: 'groq' });
+    await service.handle(client, { type: 'runCommand', command: 'openBaseUrlSetting', provider: 'ollama' });
+    assert.deepEqual(commands, ['setApiKey:groq', 'openBaseUrlSetting:ollama']);
+    await service.handle(client, { type: 'runCommand', command: 'openBaseUrlSetting', provider: 'demo' });
+    await service.handle(client, { type: 'runCommand', command: 'openBaseUrlSetting' });
+    await service.handle(client, { type: 'runCommand', command: 'workbench.action.terminal.sendSequence' });
+    assert.deepEqual(commands, ['setApiKey:groq', 'openBaseUrlSetting:ollama'], 'nothing else ran');
+    assert.deepEqual(client.notices().slice(-2), ['demo has no base URL setting.', 'Which provider’s base URL? None was named.']);
+    // Every provider said to have the setting has it in package.json, and no other does.
+    const contributed = Object.keys(packageJson.contributes.configuration.properties).filter((k) => k.endsWith('.baseUrl')).map((k) => k.split('.')[1]).sort();
+    assert.deepEqual(PROVIDER_IDS.filter(hasBaseUrlSetting).sort(), contributed);
   });
 
   /** A webview whose postMessage settles when `settle` says (like VS Code's, which resolves once delivered). */

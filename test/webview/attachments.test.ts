@@ -2,7 +2,7 @@
 // chips with remove, and the send button disabled when an image goes to a model that cannot see.
 import assert from 'node:assert/strict';
 import type { AttachmentInfo } from '../../src/protocol';
-import { stateMessage, VISION_CAPS } from './fixtures';
+import { assistant, stateMessage, user, VISION_CAPS } from './fixtures';
 import { eachTestPanel, type Panel } from './harness';
 
 const FILE: AttachmentInfo = { id: 'att-1', name: 'hello.ts', source: 'src/hello.ts', kind: 'text', mimeType: 'text/x-typescript', size: 1536 };
@@ -32,6 +32,23 @@ describe('webview: attachments', function () {
     assert.deepEqual(await panel.waitForPosted('removeAttachment'), { type: 'removeAttachment', chatId: 'chat-1', attachmentId: 'att-2' });
     await panel.deliver(stateMessage({ pendingAttachments: [] }));
     assert.equal(await panel.page.locator('#attachments').isVisible(), false);
+  });
+
+  it('counts the text of pending attachments (and of a message not yet answered) in the context meter; images are not counted', async () => {
+    const history = [user('u1', 'Hi'), assistant('a1', 'Hello!', { usage: { inputTokens: 30_000, outputTokens: 2_000 } })];
+    const meter = panel.page.locator('#context-meter');
+    await panel.deliver(stateMessage({ messages: history }));
+    assert.equal(await meter.getAttribute('aria-valuenow'), '32000');
+    // 1536 bytes of text: 384 tokens at 4 characters per token; the image adds nothing.
+    await panel.deliver(stateMessage({ messages: history, pendingAttachments: [FILE, IMAGE], capabilities: VISION_CAPS }));
+    assert.equal(await meter.getAttribute('aria-valuenow'), String(32_000 + 384));
+    assert.match((await meter.getAttribute('title')) ?? '', /1 attachment included/);
+    await panel.page.locator('textarea#prompt').fill('x'.repeat(400));
+    assert.equal(await meter.getAttribute('aria-valuenow'), String(32_000 + 384 + 100));
+    // Sent but not answered (the reply failed): still in the next request.
+    await panel.page.locator('textarea#prompt').fill('');
+    await panel.deliver(stateMessage({ messages: [...history, user('u2', 'x'.repeat(400), { attachments: [FILE] })] }));
+    assert.equal(await meter.getAttribute('aria-valuenow'), String(32_000 + 100 + 384));
   });
 
   it('disables Send with an explanation when the provider has no key, until one is set', async () => {

@@ -66,6 +66,32 @@ describe('webview: configuration controls', function () {
     assert.equal(await panel.page.locator('#ctl-system').isDisabled(), false);
   });
 
+  it('says a reason shared by several disabled controls once, above them, instead of under each', async () => {
+    await panel.deliver(stateMessage({ showControls: true, config: { provider: 'demo', model: 'parley-demo (offline)' }, capabilities: DEMO_CAPS }));
+    const notes = panel.page.locator('#controls .controls-disabled .disabled-reason');
+    assert.deepEqual(await notes.allTextContents(), [
+      `${DEMO_CAPS.unsupported.maxTokens} (Max tokens, Temperature, Top P, Top K, Frequency penalty, Presence penalty, Seed, Stop sequences)`,
+      `${DEMO_CAPS.unsupported.thinkingBudget} (Thinking budget, Reasoning effort)`,
+      'parley-demo (offline) does not take these settings. (Reasoning format, Service tier, JSON schema (structured output))',
+    ]);
+    // Under the fields: nothing repeated (a reason only one control has stays under it).
+    assert.equal(await panel.page.locator('#ctl-temperature-note').isVisible(), false);
+    assert.equal(await panel.page.locator('#ctl-jsonMode-note').textContent(), DEMO_CAPS.unsupported.jsonMode);
+    const repeated = await panel.page.locator('#controls .control-note .reason').evaluateAll((els) => els.map((e) => e.textContent).filter(Boolean));
+    assert.deepEqual(repeated, [DEMO_CAPS.unsupported.jsonMode]);
+    // Each control still carries its reason for screen readers and on hover.
+    assert.equal(await panel.page.locator('#ctl-temperature').getAttribute('aria-description'), DEMO_CAPS.unsupported.temperature);
+    assert.equal(await panel.page.locator('.control[data-control="temperature"]').getAttribute('title'), DEMO_CAPS.unsupported.temperature);
+    // Groq's llama: its own reasons stay under their fields; only the shared one is grouped.
+    await panel.deliver(stateMessage({ showControls: true }));
+    assert.deepEqual(await notes.allTextContents(), ['llama-3.3-70b-versatile does not take these settings. (Reasoning format, Service tier, JSON schema (structured output))']);
+    assert.equal(await panel.page.locator('#ctl-topK-note').textContent(), GROQ_CAPS.unsupported.topK);
+    // A model that takes every control: no group line.
+    const all = Object.fromEntries(['system', 'maxTokens', 'temperature', 'topP', 'topK', 'frequencyPenalty', 'presencePenalty', 'stop', 'seed', 'jsonMode', 'reasoningEffort', 'thinkingBudget', 'reasoningFormat', 'serviceTier', 'jsonSchema'].map((n) => [n, null]));
+    await panel.deliver(stateMessage({ showControls: true, capabilities: { ...GROQ_CAPS, controls: all, unsupported: {} } }));
+    assert.equal(await panel.page.locator('#controls .controls-disabled').isVisible(), false);
+  });
+
   it('refuses out-of-range and malformed values inline and does not send them', async () => {
     await panel.deliver(stateMessage({ showControls: true }));
     await panel.clearPosted();

@@ -40,8 +40,9 @@ describe('webview: API keys area', function () {
     assert.equal(await row('openai').locator('.key-status').textContent(), 'set (environment)');
     assert.equal(await row('anthropic').locator('.key-status').textContent(), 'not set');
     assert.equal(await row('ollama').locator('.key-status').textContent(), 'no key needed');
-    assert.equal(await row('ollama').locator('input.base-url').inputValue(), 'http://localhost:11434/v1');
-    assert.equal(await row('ollama').locator('input.base-url').getAttribute('readonly'), '');
+    // The base URL is text (not a field that looks editable), with a way to where it is edited.
+    assert.equal(await row('ollama').locator('code.base-url').textContent(), 'http://localhost:11434/v1');
+    assert.equal(await row('ollama').locator('.key-base input').count(), 0);
     assert.equal(await row('ollama').locator('.key-edit').isVisible(), false);
     // A key from the environment cannot be cleared here; one not set has nothing to clear.
     assert.equal(await row('openai').getByRole('button', { name: 'Clear OpenAI API key' }).isDisabled(), true);
@@ -74,6 +75,33 @@ describe('webview: API keys area', function () {
     await panel.clearPosted();
     await row('groq').getByRole('button', { name: 'Save Groq API key' }).click();
     assert.deepEqual(await panel.posted('setKey'), []);
+  });
+
+  it('opens the base URL setting of the provider from "Edit in settings"', async () => {
+    await row('ollama').getByRole('button', { name: 'Edit the Ollama base URL in settings' }).click();
+    assert.deepEqual(await panel.waitForPosted('runCommand'), { type: 'runCommand', command: 'openBaseUrlSetting', provider: 'ollama' });
+  });
+
+  it('warns, without refusing and without showing the key, when a key does not look like the provider\'s', async () => {
+    const input = row('groq').locator('#key-groq input');
+    const warning = row('groq').locator('.key-warning');
+    const expected = 'Groq keys are 56 characters of letters and digits; this one is 11 characters long. Check that you copied all of it.';
+    assert.equal(await warning.isVisible(), false);
+    await input.fill('gsk_fake123');
+    assert.equal(await warning.textContent(), expected);
+    assert.equal(await warning.isVisible(), true);
+    // A well-formed key: no warning.
+    await input.fill(`gsk_${'A1b2'.repeat(13)}`);
+    assert.equal(await warning.isVisible(), false);
+    // Saved all the same, and the warning says so.
+    await input.fill('gsk_fake123');
+    await input.press('Enter');
+    assert.deepEqual(await panel.waitForPosted('setKey'), { type: 'setKey', provider: 'groq', key: 'gsk_fake123' });
+    assert.equal(await warning.textContent(), `Saved, but check it: ${expected}`);
+    assert.equal((await everythingRendered()).includes('gsk_fake123'), false, 'the key is nowhere in the page');
+    // Another provider's key.
+    await row('anthropic').locator('#key-anthropic input').fill(`gsk_${'A1b2'.repeat(13)}`);
+    assert.equal(await row('anthropic').locator('.key-warning').textContent(), 'This looks like a Groq key (it starts with gsk_), not an Anthropic key.');
   });
 
   it('clears a stored key', async () => {
