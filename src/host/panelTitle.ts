@@ -14,5 +14,6 @@ export function panelTitle(chatTitle: string): string {
 export function chatTitleIn(message: HostMessage): string | undefined {
   if (message.type === 'state') return message.chat.title;
   if (message.type === 'replyStarted') return message.title;
+  if (message.type === 'update') return message.meta.title;
   return undefined;
 }

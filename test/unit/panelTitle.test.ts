@@ -2,6 +2,8 @@
 // messages that carry the shown chat's title.
 import assert from 'node:assert/strict';
 import { chatTitleIn, panelTitle } from '../../src/host/panelTitle';
+import type { HostMessage } from '../../src/protocol';
+import { baseConfig } from './helpers';
 
 describe('panel title', () => {
   it('follows the chat title, trimmed to a tab', () => {
@@ -13,9 +15,10 @@ describe('panel title', () => {
     assert.equal(long.length, 'Parley — '.length + 40 - 1);
   });
 
-  it('reads the title from a state or a reply start, nothing else', () => {
-    assert.equal(chatTitleIn({ type: 'replyStarted', chatId: 'c', requestId: 'r', keep: 0, append: [], title: 'Renamed', chats: [], pendingAttachments: [] }), 'Renamed');
+  it('reads the title from a state, a reply start or an update of the chat shown, nothing else', () => {
+    assert.equal(chatTitleIn({ type: 'replyStarted', chatId: 'c', requestId: 'r', keep: 0, append: [], title: 'Renamed', summary: { id: 'c', title: 'Renamed', updatedAt: 0, messageCount: 0 }, pendingAttachments: [] }), 'Renamed');
+    assert.equal(chatTitleIn({ type: 'update', chatId: 'c', meta: { id: 'c', title: 'Renamed again', config: { provider: 'demo', model: 'parley-demo', ...baseConfig }, createdAt: 0, updatedAt: 0 }, capabilities: { controls: {}, unsupported: {}, vision: false, reasoning: false } } as HostMessage), 'Renamed again');
     assert.equal(chatTitleIn({ type: 'notice', level: 'info', text: 'x' }), undefined);
-    assert.equal(chatTitleIn({ type: 'chatList', chats: [{ id: 'c', title: 'Other chat', updatedAt: 0, messageCount: 1 }] }), undefined);
+    assert.equal(chatTitleIn({ type: 'chatListChange', upsert: { id: 'c', title: 'Other chat', updatedAt: 0, messageCount: 1 } }), undefined);
   });
 });
