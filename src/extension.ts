@@ -112,7 +112,7 @@ export function activate(context: vscode.ExtensionContext): ParleyApi {
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel) => ChatPanel.restore(panel, context.extensionUri, service),
     }),
-    vscode.window.registerWebviewViewProvider(ChatViewProvider.viewType, new ChatViewProvider(context.extensionUri, service)),
+    vscode.window.registerWebviewViewProvider(ChatViewProvider.viewType, new ChatViewProvider(context.extensionUri, service), { webviewOptions: { retainContextWhenHidden: true } }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('parley')) {
         void migrateKeysFromSettings(keys, (l) => log.info(l));

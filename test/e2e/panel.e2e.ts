@@ -140,6 +140,23 @@ describe('e2e: attachments, prompts, reload, export', function () {
     assert.deepEqual(await texts(), before);
   });
 
+  it('a chat left for another editor in its own group comes back as it was: kept, not rebuilt, the draft still typed', async function () {
+    const prompt = panel.locator('textarea#prompt');
+    await prompt.fill('a draft in progress');
+    // A mark in the page itself: a page rebuilt on return would not have it.
+    await panel.locator('body').evaluate(() => void ((window as unknown as { keptMark?: string }).keptMark = 'kept'));
+    await prompt.focus();
+    await vs.runCommand('File: New Untitled Text File');
+    const chatTab = vs.page.locator('.tabs-container .tab', { hasText: 'Parley' }).first();
+    await until(() => chatTab.getAttribute('aria-selected'), (selected) => selected === 'false', 'the new editor to hide the chat in its group');
+    await vs.runCommand('Parley: Start Chat');
+    await until(() => chatTab.getAttribute('aria-selected'), (selected) => selected === 'true', 'the chat tab to be shown again');
+    panel = vs.webview();
+    assert.equal(await panel.locator('body').evaluate(() => (window as unknown as { keptMark?: string }).keptMark), 'kept');
+    assert.equal(await panel.locator('textarea#prompt').inputValue(), 'a draft in progress');
+    await panel.locator('textarea#prompt').fill('');
+  });
+
   it('Export to Markdown opens an editor with the conversation', async function () {
     await panel.locator('#export-chat').click();
     const editor = vs.page.locator('.monaco-editor .view-lines', { hasText: 'Exported from Parley' }).first();
