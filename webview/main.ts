@@ -31,7 +31,7 @@ const app = document.getElementById('app')!;
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 app.innerHTML = `
   <header class="topbar">
-    <button id="chats-toggle" type="button" class="chat-switcher" aria-expanded="false" aria-controls="chat-list" aria-label="Chats" title="Chats">
+    <button id="chats-toggle" type="button" class="chat-switcher" aria-expanded="false" aria-controls="chat-list" aria-label="Chats: Chat" title="Chats">
       <span class="codicon codicon-history" aria-hidden="true"></span><span id="chat-title" class="chat-title">Chat</span><span class="codicon codicon-chevron-down" aria-hidden="true"></span>
     </button>
     <span id="demo-badge" class="demo-badge" hidden title="Replies come from Parley's offline demo model, not from an AI">DEMO · offline</span>
@@ -58,7 +58,7 @@ app.innerHTML = `
   <div id="controls-slot"></div>
   <div id="keys-slot"></div>
   <div id="banner" class="banner" role="note" hidden></div>
-  <div class="log-wrap" id="log-wrap" role="region" aria-label="Conversation">
+  <div class="log-wrap" id="log-wrap" role="main" aria-label="Conversation">
     <main id="log" class="log" role="log" aria-live="off" aria-label="Messages"></main>
     <p id="message-keys-hint" hidden>${MESSAGE_KEYS_HINT}</p>
     <div id="announcer" class="visually-hidden" role="status"></div>
@@ -243,6 +243,7 @@ function renderChrome(): void {
   if (!chat) return;
   chatTitle.textContent = chat.title || 'Untitled chat';
   chatsToggle.title = `Chats — current: ${chat.title}`;
+  chatsToggle.setAttribute('aria-label', `Chats: ${chatTitle.textContent}`); // the name holds the title it shows
   providerSelect.replaceChildren(
     ...state.providers.map((p) => {
       const option = new Option(p.needsKey && !p.keySet ? `${p.label} (no key)` : p.label, p.id);

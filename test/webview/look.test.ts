@@ -54,7 +54,7 @@ describe('webview: CSP, accessibility and screenshots', function () {
     await panel.close();
   });
 
-  it('has a log with an announcer, labelled buttons, and reaches every button with Tab', async () => {
+  it('has a log with an announcer, labelled buttons, and reaches every button outside the conversation with Tab', async () => {
     const panel = await openPanel(browser);
     await panel.deliver(stateMessage({ showControls: true, messages: [user('u1', 'Hi'), assistant('a1', CODE_REPLY, { status: 'error', error: { kind: 'rate-limit', message: 'Slow down.', action: 'retry' } })], pendingAttachments: ATTACHMENTS.slice(0, 1) }));
     await panel.page.locator('#toggle-keys').click();
@@ -84,9 +84,12 @@ describe('webview: CSP, accessibility and screenshots', function () {
       if (label) visited.add(label);
       await panel.page.keyboard.press('Tab');
     }
+    // The conversation is one Tab stop: its buttons are reached with the arrows (keyboard.test.ts).
+    const inLog = await panel.page.evaluate(() => [...document.querySelectorAll<HTMLButtonElement>('#log button')].map((b) => b.tabIndex));
+    assert.ok(inLog.length > 3 && inLog.every((t) => t === -1), `buttons in the log out of the Tab order: ${inLog}`);
     const expected = await panel.page.evaluate(() =>
       [...document.querySelectorAll('button')]
-        .filter((b) => b.getClientRects().length > 0 && !b.disabled)
+        .filter((b) => b.getClientRects().length > 0 && !b.disabled && !b.closest('#log'))
         .map((el) => `${el.getAttribute('aria-label')}|${el.closest('[data-id],[data-provider],[data-chat]')?.getAttribute('data-id') ?? ''}${el.closest('[data-provider]')?.getAttribute('data-provider') ?? ''}${el.closest('[data-chat]')?.getAttribute('data-chat') ?? ''}`),
     );
     const missed = expected.filter((e) => !visited.has(e));
