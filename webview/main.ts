@@ -282,8 +282,11 @@ function renderChrome(): void {
     );
   }
   app.classList.toggle('streaming', streaming());
+  // Send and Stop take turns in one place: the focus on the one that hides moves to the other.
+  const swapFocus = document.activeElement === (streaming() ? sendButton : stopButton);
   sendButton.hidden = streaming();
   stopButton.hidden = !streaming();
+  if (swapFocus) (streaming() ? stopButton : sendButton.disabled ? prompt : sendButton).focus();
   controlsToggle.setAttribute('aria-expanded', String(state.showControls));
   controlsToggle.classList.toggle('active', state.showControls);
   controlsToggle.title = state.showControls ? 'Hide model settings' : 'Show model settings';

@@ -62,11 +62,16 @@ describe('webview: keyboard', function () {
     assert.ok(path.includes('#model'), `model within 8 steps: ${path.join(' → ')}`);
   });
 
-  it('while streaming, Tab goes from the input to Stop', async () => {
-    await panel.deliver(stateMessage({ messages: [user('u1', 'Hi'), assistant('a1', '', { status: 'streaming' })], activeRequest: 'r1' }));
+  it('while streaming, Tab goes from the input to Stop; Enter there stops, and the focus moves on to Send', async () => {
+    const messages = [user('u1', 'Hi'), assistant('a1', '', { status: 'streaming' })];
+    await panel.deliver(stateMessage({ messages, activeRequest: 'r1' }));
     await panel.page.locator('#prompt').focus();
     await press('Tab');
     assert.equal(await focused(), '#stop');
+    await press('Enter');
+    await panel.waitForPosted('stop');
+    await panel.deliver(stateMessage({ messages: [messages[0], assistant('a1', 'Hel', { status: 'stopped' })] }));
+    assert.equal(await focused(), '#send', 'not lost with the hidden Stop button');
   });
 
   it('F6 and Shift+F6 move between the regions, open ones included', async () => {
