@@ -77,9 +77,12 @@ describe('webview: accessibility audit (axe-core)', function () {
         assert.ok((await panel.page.locator('#log .code-block').count()) > 0, 'a code block');
         report(`${theme}: messages, code, tool cards`, await audit(panel));
 
-        await panel.deliver(stateMessage({ messages: CHAT.slice(0, 2), tools: TOOLS, showControls: true }));
+        // With an image the model cannot see: the attachment chips and the reason Send is disabled.
+        const image = { id: 'att-1', name: 'diagram.png', source: 'pasted image', kind: 'image' as const, mimeType: 'image/png', size: 184_320 };
+        await panel.deliver(stateMessage({ messages: CHAT.slice(0, 2), tools: TOOLS, showControls: true, pendingAttachments: [image] }));
         await panel.page.locator('#controls').waitFor();
-        report(`${theme}: model settings open`, await audit(panel));
+        await panel.page.locator('#send-reason').waitFor();
+        report(`${theme}: model settings open, Send blocked`, await audit(panel));
 
         await panel.page.locator('#toggle-keys').click();
         await panel.page.locator('#keys').waitFor();
