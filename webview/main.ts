@@ -59,13 +59,13 @@ app.innerHTML = `
   <div id="keys-slot"></div>
   <div id="banner" class="banner" role="note" hidden></div>
   <div class="log-wrap" id="log-wrap" role="main" aria-label="Conversation">
-    <main id="log" class="log" role="log" aria-live="off" aria-label="Messages"></main>
+    <div id="log" class="log" role="log" aria-live="off" aria-label="Messages"></div>
     <p id="message-keys-hint" hidden>${MESSAGE_KEYS_HINT}</p>
     <div id="announcer" class="visually-hidden" role="status"></div>
     <button id="jump-latest" type="button" class="jump-latest" hidden aria-label="Jump to latest"><span class="codicon codicon-arrow-down" aria-hidden="true"></span> Jump to latest</button>
   </div>
   <div id="notice" class="notice" role="status" hidden></div>
-  <footer class="composer" id="composer" role="region" aria-label="Message input">
+  <section class="composer" id="composer" aria-label="Message input">
     <div class="input-wrap" id="input-wrap">
       <textarea id="prompt" rows="2" placeholder="Ask anything… (/ for prompts)" aria-label="Message" aria-description="Enter sends, Shift+Enter adds a line, Up on an empty box edits your last message, / lists prompts, Escape stops a reply"></textarea>
     </div>
@@ -76,7 +76,7 @@ app.innerHTML = `
       <span id="composer-actions-left" class="composer-left"></span>
       <span class="spacer"></span>
     </div>
-  </footer>`;
+  </section>`;
 
 const providerSelect = $<HTMLSelectElement>('provider');
 const modelInput = $<HTMLInputElement>('model');

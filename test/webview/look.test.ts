@@ -59,7 +59,7 @@ describe('webview: CSP, accessibility and screenshots', function () {
     await panel.deliver(stateMessage({ showControls: true, messages: [user('u1', 'Hi'), assistant('a1', CODE_REPLY, { status: 'error', error: { kind: 'rate-limit', message: 'Slow down.', action: 'retry' } })], pendingAttachments: ATTACHMENTS.slice(0, 1) }));
     await panel.page.locator('#toggle-keys').click();
     await panel.page.locator('#chats-toggle').click();
-    const log = panel.page.locator('main#log');
+    const log = panel.page.locator('div#log');
     assert.equal(await log.getAttribute('role'), 'log');
     // Virtualized, so not a live region: finished replies and errors are announced through a status region.
     assert.equal(await log.getAttribute('aria-live'), 'off');
@@ -119,7 +119,7 @@ describe('webview: CSP, accessibility and screenshots', function () {
       it('a streamed reply with code and reasoning', async () => {
         await streamCodeReply(panel);
         await panel.page.locator('article[data-id="a1"] details.reasoning summary').click();
-        await panel.page.locator('main#log').evaluate((el) => (el.scrollTop = el.scrollHeight));
+        await panel.page.locator('div#log').evaluate((el) => (el.scrollTop = el.scrollHeight));
         await panel.page.locator('article[data-id="a1"]').hover();
         assert.ok(existsSync(await panel.screenshot('streamed-reply')));
       });
