@@ -67,10 +67,10 @@ export class MessageNav {
     for (const el of this.log.children) {
       if (!(el instanceof HTMLElement) || !el.matches('article.message')) continue;
       const on = el.dataset.id === current;
-      el.tabIndex = on ? 0 : -1;
+      setTabIndex(el, on ? 0 : -1);
       found ||= on;
     }
-    this.log.tabIndex = found || !current ? -1 : 0;
+    setTabIndex(this.log, found || !current ? -1 : 0);
   }
 
   private added(records: MutationRecord[]): void {
@@ -149,5 +149,10 @@ export class MessageNav {
 function takeOutOfTabOrder(node: HTMLElement): void {
   if (node.closest('.message-editor')) return;
   const all = node.matches(CONTROLS) ? [node, ...node.querySelectorAll<HTMLElement>(CONTROLS)] : node.querySelectorAll<HTMLElement>(CONTROLS);
-  for (const el of all) if (!el.matches('article.message') && !el.closest('.message-editor')) el.tabIndex = -1;
+  for (const el of all) if (!el.matches('article.message') && !el.closest('.message-editor')) setTabIndex(el, -1);
+}
+
+/** Writes the attribute only when it changes (each write invalidates the styles that match [tabindex]). */
+function setTabIndex(el: HTMLElement, value: number): void {
+  if (el.getAttribute('tabindex') !== String(value)) el.tabIndex = value;
 }
