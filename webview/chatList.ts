@@ -93,11 +93,14 @@ export class ChatList {
       });
       return li;
     }
+    const meta = `${c.messageCount} message${c.messageCount === 1 ? '' : 's'} · ${relativeTime(c.updatedAt)}`;
+    // The name holds all the text the button shows (what speech input users say to press it).
     const open = h(
       'button',
-      { type: 'button', class: 'chat-open', 'data-chat-action': 'switch', 'aria-current': current ? 'true' : undefined, title: c.title, 'aria-label': `${c.title || 'Untitled chat'}${current ? ' (current)' : ''}` },
+      { type: 'button', class: 'chat-open', 'data-chat-action': 'switch', 'aria-current': current ? 'true' : undefined, title: c.title, 'aria-label': `${c.title || 'Untitled chat'} ${meta}${current ? ' (current)' : ''}` },
       h('span', { class: 'chat-name' }, c.title || 'Untitled chat'),
-      h('span', { class: 'chat-meta' }, `${c.messageCount} message${c.messageCount === 1 ? '' : 's'} · ${relativeTime(c.updatedAt)}`),
+      ' ', // the name and the meta are two words in the text too (a flex item: no visible space)
+      h('span', { class: 'chat-meta' }, meta),
     );
     open.addEventListener('click', () => {
       if (!current) post({ type: 'switchChat', chatId: c.id });

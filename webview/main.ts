@@ -6,7 +6,9 @@ import { ContextMeter } from './contextMeter';
 import { ControlsArea } from './controls';
 import { ChatCost } from './cost';
 import { h, icon, textButton } from './dom';
+import { setupLandmarks } from './landmarks';
 import { MessageList } from './messageLog';
+import { MESSAGE_KEYS_HINT, MessageNav } from './messageNav';
 import { Prompts, usesBuiltins } from './prompts';
 import { KeysArea } from './keysArea';
 import { approvalOf, disableApprovalButtons } from './toolCard';
@@ -30,7 +32,7 @@ const app = document.getElementById('app')!;
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 app.innerHTML = `
   <header class="topbar">
-    <button id="chats-toggle" type="button" class="chat-switcher" aria-expanded="false" aria-controls="chat-list" aria-label="Chats" title="Chats">
+    <button id="chats-toggle" type="button" class="chat-switcher" aria-expanded="false" aria-controls="chat-list" aria-label="Chats: Chat" title="Chats">
       <span class="codicon codicon-history" aria-hidden="true"></span><span id="chat-title" class="chat-title">Chat</span><span class="codicon codicon-chevron-down" aria-hidden="true"></span>
     </button>
     <span id="demo-badge" class="demo-badge" hidden title="Replies come from Parley's offline demo model, not from an AI">DEMO · offline</span>
@@ -43,7 +45,7 @@ app.innerHTML = `
   </header>
   <div id="confirm" class="confirm-bar" role="alertdialog" aria-label="Confirm" hidden></div>
   <div id="chat-list-slot"></div>
-  <div class="toolbar">
+  <div class="toolbar" id="toolbar" role="region" aria-label="Provider and model">
     <label class="field"><span class="field-label">Provider</span><select id="provider" aria-label="Provider"></select></label>
     <div class="field grow">
       <label class="field-label" for="model">Model</label>
@@ -57,24 +59,25 @@ app.innerHTML = `
   <div id="controls-slot"></div>
   <div id="keys-slot"></div>
   <div id="banner" class="banner" role="note" hidden></div>
-  <div class="log-wrap" id="log-wrap">
-    <main id="log" class="log" role="log" aria-live="off" aria-label="Conversation"></main>
+  <div class="log-wrap" id="log-wrap" role="main" aria-label="Conversation">
+    <div id="log" class="log" role="log" aria-live="off" aria-label="Messages"></div>
+    <p id="message-keys-hint" hidden>${MESSAGE_KEYS_HINT}</p>
     <div id="announcer" class="visually-hidden" role="status"></div>
     <button id="jump-latest" type="button" class="jump-latest" hidden aria-label="Jump to latest"><span class="codicon codicon-arrow-down" aria-hidden="true"></span> Jump to latest</button>
   </div>
   <div id="notice" class="notice" role="status" hidden></div>
-  <footer class="composer" id="composer">
+  <section class="composer" id="composer" aria-label="Message input">
     <div class="input-wrap" id="input-wrap">
       <textarea id="prompt" rows="2" placeholder="Ask anything… (/ for prompts)" aria-label="Message" aria-description="Enter sends, Shift+Enter adds a line, Up on an empty box edits your last message, / lists prompts, Escape stops a reply"></textarea>
     </div>
     <div class="composer-notes"><span id="send-reason" class="send-reason" hidden></span><span id="composer-message" class="composer-message" role="alert"></span></div>
     <div class="composer-bar">
-      <span id="composer-actions-left" class="composer-left"></span>
-      <span class="spacer"></span>
       <button id="send" type="button" class="primary" title="Send (Enter)" aria-label="Send" aria-describedby="send-reason"><span class="codicon codicon-send" aria-hidden="true"></span> Send</button>
       <button id="stop" type="button" class="secondary" title="Stop (Esc)" aria-label="Stop the reply" hidden><span class="codicon codicon-debug-stop" aria-hidden="true"></span> Stop</button>
+      <span id="composer-actions-left" class="composer-left"></span>
+      <span class="spacer"></span>
     </div>
-  </footer>`;
+  </section>`;
 
 const providerSelect = $<HTMLSelectElement>('provider');
 const modelInput = $<HTMLInputElement>('model');
@@ -178,6 +181,16 @@ function afterContentChange(): void {
 const messages = new MessageList(log, afterContentChange);
 // The log gets shorter when a notice, the controls or a taller input take room: the end stays in view when followed.
 new ResizeObserver(() => afterContentChange()).observe(log);
+const messageNav = new MessageNav(log, messages, editMessage);
+setupLandmarks(() => [
+  { el: app.querySelector('header')! },
+  { el: chatList.el },
+  { el: $('toolbar') },
+  { el: controls.el },
+  { el: keys.el },
+  { el: logWrap, enter: () => messageNav.enter() },
+  { el: $('composer'), enter: () => (prompt.focus(), true) },
+]);
 
 // ---- drafts (per chat, kept in the webview's own state) ----
 
@@ -233,6 +246,7 @@ function renderChrome(): void {
   if (!chat) return;
   chatTitle.textContent = chat.title || 'Untitled chat';
   chatsToggle.title = `Chats — current: ${chat.title}`;
+  chatsToggle.setAttribute('aria-label', `Chats: ${chatTitle.textContent}`); // the name holds the title it shows
   providerSelect.replaceChildren(
     ...state.providers.map((p) => {
       const option = new Option(p.needsKey && !p.keySet ? `${p.label} (no key)` : p.label, p.id);
@@ -271,8 +285,11 @@ function renderChrome(): void {
     );
   }
   app.classList.toggle('streaming', streaming());
+  // Send and Stop take turns in one place: the focus on the one that hides moves to the other.
+  const swapFocus = document.activeElement === (streaming() ? sendButton : stopButton);
   sendButton.hidden = streaming();
   stopButton.hidden = !streaming();
+  if (swapFocus) (streaming() ? stopButton : sendButton.disabled ? prompt : sendButton).focus();
   controlsToggle.setAttribute('aria-expanded', String(state.showControls));
   controlsToggle.classList.toggle('active', state.showControls);
   controlsToggle.title = state.showControls ? 'Hide model settings' : 'Show model settings';
@@ -405,7 +422,13 @@ function handle(message: HostMessage): void {
         // The panel's copy of the chat keeps the calls, so a render from it shows the same cards.
         state.chat = chatWithToolEvent(state.chat, event);
         const call = event.type === 'tool-update' && event.update.status === 'approval' && state.chat.messages.findLast((m) => m.status === 'streaming')?.toolCalls?.find((c) => c.id === event.id);
-        if (call) announce(`Parley wants to run ${call.name}: waiting for your approval`);
+        if (call) {
+          announce(`Parley wants to run ${call.name}: waiting for your approval (Shift+F6 from the input goes to it)`);
+          // Unless the user is typing somewhere, the focus goes to the question.
+          const active = document.activeElement;
+          messages.flushNow();
+          if (!active || active === document.body || log.contains(active)) messageNav.focusApproval();
+        }
       }
       if (event.type === 'error') announce(`Reply failed: ${event.message}`);
       else if (event.type === 'finish' && event.reason !== 'error') announce(`${event.note ? `${event.note.text} ` : ''}${finishedText(event.reason)}`);

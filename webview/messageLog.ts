@@ -107,13 +107,31 @@ export class MessageList {
     return this.liveView?.shownText;
   }
 
-  edit(messageId: string, onSubmit: (text: string) => void): boolean {
+  get count(): number {
+    return this.messages.length;
+  }
+
+  idAt(index: number): string | undefined {
+    return this.messages[index]?.id;
+  }
+
+  indexOfId(messageId: string): number | undefined {
+    return this.indexOf.get(messageId);
+  }
+
+  /** Renders the message (scrolling to it when it is not rendered) and returns its element. */
+  reveal(messageId: string): HTMLElement | undefined {
     const index = this.indexOf.get(messageId);
-    if (index === undefined || this.messages[index].role !== 'user') return false;
+    if (index === undefined) return undefined;
     if (index < this.first || index >= this.end) {
       this.el.scrollTop = this.top() + this.offsetsNow()[index] - this.viewport() / 3;
       this.update(index);
     }
+    return this.views.get(messageId)?.el;
+  }
+
+  edit(messageId: string, onSubmit: (text: string) => void): boolean {
+    if (this.get(messageId)?.role !== 'user' || !this.reveal(messageId)) return false;
     this.views.get(messageId)!.startEdit(onSubmit);
     return true;
   }

@@ -65,6 +65,8 @@ function hostOf(url: string): string {
   }
 }
 
+let viewCount = 0;
+
 /** One rendered message; its DOM is only rebuilt when its content changed. */
 export class MessageView {
   readonly el: HTMLElement;
@@ -84,7 +86,9 @@ export class MessageView {
 
   constructor(public message: ChatMessage) {
     const user = message.role === 'user';
-    this.el = h('article', { class: `message ${message.role}`, 'data-id': message.id, 'aria-label': user ? 'Your message' : 'Reply' });
+    // Named by who wrote it and what it says; its keys are described once for all messages (messageNav.ts).
+    const uid = `msg${++viewCount}`;
+    this.el = h('article', { class: `message ${message.role}`, 'data-id': message.id, 'aria-labelledby': `${uid}-who ${uid}-body`, 'aria-describedby': 'message-keys-hint' });
     const actions = h(
       'span',
       { class: 'message-actions', role: 'toolbar', 'aria-label': 'Message actions' },
@@ -93,13 +97,13 @@ export class MessageView {
       user ? null : iconButton('refresh', 'Regenerate reply', { 'data-msg-action': 'regenerate', class: 'when-idle when-last' }),
       iconButton('trash', 'Delete message', { 'data-msg-action': 'delete', class: 'when-idle' }),
     );
-    const who = h('span', { class: 'message-role' }, user ? 'You' : message.model || 'Assistant');
+    const who = h('span', { class: 'message-role', id: `${uid}-who` }, user ? 'You' : message.model || 'Assistant');
     const header = h('div', { class: 'message-header' }, icon(user ? 'account' : 'sparkle'), who, actions);
     this.reasoningState = h('span', { class: 'reasoning-state' });
     this.reasoningBody = h('div', { class: 'reasoning-body markdown' });
     this.reasoning = h('details', { class: 'reasoning', hidden: true }, h('summary', {}, 'Reasoning', this.reasoningState), this.reasoningBody);
     this.attachments = h('div', { class: 'message-attachments', hidden: true });
-    this.body = h('div', { class: user ? 'message-body user-text' : 'message-body markdown' });
+    this.body = h('div', { class: user ? 'message-body user-text' : 'message-body markdown', id: `${uid}-body` });
     this.sources = h('nav', { class: 'message-sources', 'aria-label': 'Sources', hidden: true });
     this.footer = h('div', { class: 'message-footer' });
     this.reply = new ReplyBody(this.body);

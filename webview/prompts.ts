@@ -60,7 +60,7 @@ export class Prompts {
     const { textarea } = host;
     textarea.setAttribute('aria-controls', 'slash-menu');
     textarea.setAttribute('aria-autocomplete', 'list');
-    textarea.setAttribute('aria-expanded', 'false');
+    // No aria-expanded: a textarea may not carry it (it may not be a combobox); the active option says the menu is open.
     textarea.addEventListener('input', () => this.updateMenu());
     textarea.addEventListener('blur', () => setTimeout(() => {
       if (document.activeElement !== textarea) this.closeMenu();
@@ -203,7 +203,6 @@ export class Prompts {
   private renderMenu(): void {
     const { textarea } = this.host;
     this.menu.hidden = false;
-    textarea.setAttribute('aria-expanded', 'true');
     if (this.items.length === 0) {
       this.menu.replaceChildren(h('div', { class: 'slash-empty' }, `No prompt matches “/${this.query.trim()}”`));
       textarea.removeAttribute('aria-activedescendant');
@@ -230,7 +229,6 @@ export class Prompts {
     this.menuOpen = false;
     this.menu.hidden = true;
     this.menu.replaceChildren();
-    this.host.textarea.setAttribute('aria-expanded', 'false');
     this.host.textarea.removeAttribute('aria-activedescendant');
   }
 

@@ -50,8 +50,11 @@ export interface Session {
   readonly console: ConsoleEntry[];
   /** How long startVsCode took (install, server, browser, workbench visible). */
   readonly startMs: number;
-  /** Runs a palette command by its full title ("Parley: Start Chat"), retrying until the host registered it. */
-  runCommand(title: string, opts?: { timeoutMs?: number }): Promise<void>;
+  /**
+   * Runs a palette command by its full title ("Parley: Start Chat"), retrying until the host registered it.
+   * `keyboard`: no click at all (arrows to the exact row, then Enter), for keyboard-only tests.
+   */
+  runCommand(title: string, opts?: { timeoutMs?: number; keyboard?: boolean }): Promise<void>;
   /**
    * The inner frame of a webview. `which`: 'active' (default; the last visible one, i.e. the shown tab),
    * 'last' (most recently created, shown or not, with retainContextWhenHidden), 'first', or an index.
@@ -157,7 +160,7 @@ function makeSession(s: {
     return input;
   }
 
-  async function runCommand(title: string, { timeoutMs = 45_000 } = {}) {
+  async function runCommand(title: string, { timeoutMs = 45_000, keyboard = false } = {}) {
     const deadline = Date.now() + timeoutMs;
     let lastError: unknown;
     while (Date.now() < deadline) {
@@ -167,8 +170,14 @@ function makeSession(s: {
         // Exact title match; the label may be split by highlight spans, so compare text content.
         const row = page.locator(QUICK_ROW).filter({ has: page.locator('.label-name', { hasText: exact(title) }) });
         await row.first().waitFor({ state: 'visible', timeout: Math.min(1500, Math.max(500, deadline - Date.now())) });
-        // Enter runs the focused row, which fuzzy matching may rank differently: click the exact one.
-        await row.first().click();
+        // Enter runs the focused row, which fuzzy matching may rank differently: click the exact one, or from the
+        // keyboard, move the focus down to it first.
+        if (keyboard) {
+          const focusedRow = page.locator(`${QUICK_ROW}.focused .label-name`);
+          for (let i = 0; i < 10 && !exact(title).test((await focusedRow.textContent().catch(() => '')) ?? ''); i++) await page.keyboard.press('ArrowDown');
+          if (!exact(title).test((await focusedRow.textContent()) ?? '')) throw new Error(`no row "${title}" reached with the arrows`);
+          await page.keyboard.press('Enter');
+        } else await row.first().click();
         await page.locator(QUICK_INPUT).waitFor({ state: 'hidden', timeout: 2000 }).catch(() => {});
         return;
       } catch (e) {

@@ -23,7 +23,7 @@ describe('webview: long chats', function () {
     panel = opened;
   });
 
-  const log = () => panel.page.locator('main#log');
+  const log = () => panel.page.locator('div#log');
   const articles = () => panel.page.locator('article.message').count();
   /** The ids of the messages under three points of the visible log (top, middle, bottom), or "blank" (a spacer, or nothing). */
   const underPoints = () =>

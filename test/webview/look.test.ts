@@ -54,12 +54,12 @@ describe('webview: CSP, accessibility and screenshots', function () {
     await panel.close();
   });
 
-  it('has a log with an announcer, labelled buttons, and reaches every button with Tab', async () => {
+  it('has a log with an announcer, labelled buttons, and reaches every button outside the conversation with Tab', async () => {
     const panel = await openPanel(browser);
     await panel.deliver(stateMessage({ showControls: true, messages: [user('u1', 'Hi'), assistant('a1', CODE_REPLY, { status: 'error', error: { kind: 'rate-limit', message: 'Slow down.', action: 'retry' } })], pendingAttachments: ATTACHMENTS.slice(0, 1) }));
     await panel.page.locator('#toggle-keys').click();
     await panel.page.locator('#chats-toggle').click();
-    const log = panel.page.locator('main#log');
+    const log = panel.page.locator('div#log');
     assert.equal(await log.getAttribute('role'), 'log');
     // Virtualized, so not a live region: finished replies and errors are announced through a status region.
     assert.equal(await log.getAttribute('aria-live'), 'off');
@@ -84,9 +84,12 @@ describe('webview: CSP, accessibility and screenshots', function () {
       if (label) visited.add(label);
       await panel.page.keyboard.press('Tab');
     }
+    // The conversation is one Tab stop: its buttons are reached with the arrows (keyboard.test.ts).
+    const inLog = await panel.page.evaluate(() => [...document.querySelectorAll<HTMLButtonElement>('#log button')].map((b) => b.tabIndex));
+    assert.ok(inLog.length > 3 && inLog.every((t) => t === -1), `buttons in the log out of the Tab order: ${inLog}`);
     const expected = await panel.page.evaluate(() =>
       [...document.querySelectorAll('button')]
-        .filter((b) => b.getClientRects().length > 0 && !b.disabled)
+        .filter((b) => b.getClientRects().length > 0 && !b.disabled && !b.closest('#log'))
         .map((el) => `${el.getAttribute('aria-label')}|${el.closest('[data-id],[data-provider],[data-chat]')?.getAttribute('data-id') ?? ''}${el.closest('[data-provider]')?.getAttribute('data-provider') ?? ''}${el.closest('[data-chat]')?.getAttribute('data-chat') ?? ''}`),
     );
     const missed = expected.filter((e) => !visited.has(e));
@@ -116,7 +119,7 @@ describe('webview: CSP, accessibility and screenshots', function () {
       it('a streamed reply with code and reasoning', async () => {
         await streamCodeReply(panel);
         await panel.page.locator('article[data-id="a1"] details.reasoning summary').click();
-        await panel.page.locator('main#log').evaluate((el) => (el.scrollTop = el.scrollHeight));
+        await panel.page.locator('div#log').evaluate((el) => (el.scrollTop = el.scrollHeight));
         await panel.page.locator('article[data-id="a1"]').hover();
         assert.ok(existsSync(await panel.screenshot('streamed-reply')));
       });

@@ -86,7 +86,7 @@ describe('webview: prompts', function () {
     await prompt().focus();
     await panel.page.keyboard.type('/');
     assert.equal(await menu().isVisible(), true);
-    assert.equal(await prompt().getAttribute('aria-expanded'), 'true');
+    assert.equal(await prompt().getAttribute('aria-controls'), 'slash-menu');
     assert.deepEqual(await rows(), PROMPTS.map((_, i) => row(i)));
     await panel.page.keyboard.type('te');
     // /tests by its name's prefix first; then an unnamed prompt whose text holds "te" (Translate).

@@ -260,7 +260,7 @@ describe('webview: messages and streaming', function () {
     const history = Array.from({ length: 6 }, (_, i) => [user(`u${i}`, `Question ${i}`), assistant(`a${i}`, `Answer ${i}\n\n${'Lorem ipsum dolor sit amet. '.repeat(12)}`)]).flat();
     await panel.deliver(stateMessage({ messages: [...history, user('u9', 'Last'), assistant('a9', '', { status: 'streaming' })], activeRequest: 'r1' }));
     await panel.deliver(...streamOf('r1', [{ type: 'start', messageId: 'a9', provider: 'groq', model: 'm' }]));
-    const log = panel.page.locator('main#log');
+    const log = panel.page.locator('div#log');
     const atBottom = () => log.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight < 24);
     let seq = 1;
     for (let i = 0; i < 5; i++) await panel.deliver(...streamOf('r1', [text(`Line ${i} of the streamed reply.\n\n`)], seq++));
