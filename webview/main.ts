@@ -1,27 +1,29 @@
 import { applyHostMessage } from '../src/panelModel';
-import type { FinishReason, HostMessage, ProviderId } from '../src/protocol';
+import type { HostMessage, ProviderId } from '../src/protocol';
+import { announce, finishedText } from './announcer';
 import { Attachments } from './attachments';
 import { ChatList } from './chatList';
+import { renderChrome } from './chrome';
+import { listenForClicks } from './clickActions';
+import { askConfirm, say, showNotice } from './feedback';
 import { ContextMeter } from './contextMeter';
+import { Drafts } from './drafts';
 import { ControlsArea } from './controls';
 import { ChatCost } from './cost';
-import { h, icon, textButton } from './dom';
 import { setupLandmarks } from './landmarks';
+import { $, renderLayout } from './layout';
 import { MessageList } from './messageLog';
-import { MESSAGE_KEYS_HINT, MessageNav } from './messageNav';
+import { MessageNav } from './messageNav';
 import { Prompts, usesBuiltins } from './prompts';
 import { KeysArea } from './keysArea';
-import { approvalOf, disableApprovalButtons } from './toolCard';
 import { chatWithToolEvent, isToolEvent } from './toolCalls';
 import { ToolPicker } from './toolPicker';
+import { ScrollFollow } from './scrollFollow';
 import { ServerToolsRow } from './serverTools';
-import { adopt, currentProvider, panelModel, sendBlockedReason, state, streaming } from './store';
-import { onHostMessage, post, viewState } from './vscode';
+import { adopt, panelModel, sendBlockedReason, state, streaming } from './store';
+import { onHostMessage, post } from './vscode';
 import './styles.css';
-
-interface SavedView {
-  drafts?: Record<string, string>;
-}
+import './toolCards.css';
 
 const app = document.getElementById('app')!;
 // Lit falls back to <style> elements where adopted stylesheets are missing; give them the page's nonce.
@@ -29,73 +31,19 @@ const app = document.getElementById('app')!;
 
 // ---- layout ----
 
-const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-app.innerHTML = `
-  <header class="topbar">
-    <button id="chats-toggle" type="button" class="chat-switcher" aria-expanded="false" aria-controls="chat-list" aria-label="Chats: Chat" title="Chats">
-      <span class="codicon codicon-history" aria-hidden="true"></span><span id="chat-title" class="chat-title">Chat</span><span class="codicon codicon-chevron-down" aria-hidden="true"></span>
-    </button>
-    <span id="demo-badge" class="demo-badge" hidden title="Replies come from Parley's offline demo model, not from an AI">DEMO · offline</span>
-    <span class="spacer"></span>
-    <button id="new-chat" type="button" class="icon-button" data-action="new-chat" aria-label="New chat" title="New chat"><span class="codicon codicon-add" aria-hidden="true"></span></button>
-    <button id="export-chat" type="button" class="icon-button" aria-label="Export chat to Markdown" title="Export chat to Markdown"><span class="codicon codicon-export" aria-hidden="true"></span></button>
-    <button id="clear-chat" type="button" class="icon-button" aria-label="Clear chat" title="Clear chat"><span class="codicon codicon-clear-all" aria-hidden="true"></span></button>
-    <button id="toggle-controls" type="button" class="icon-button" aria-expanded="false" aria-controls="controls" aria-label="Model settings" title="Show model settings"><span class="codicon codicon-settings" aria-hidden="true"></span></button>
-    <button id="toggle-keys" type="button" class="icon-button" aria-expanded="false" aria-controls="keys" aria-label="API keys" title="API keys"><span class="codicon codicon-key" aria-hidden="true"></span></button>
-  </header>
-  <div id="confirm" class="confirm-bar" role="alertdialog" aria-label="Confirm" hidden></div>
-  <div id="chat-list-slot"></div>
-  <div class="toolbar" id="toolbar" role="region" aria-label="Provider and model">
-    <label class="field"><span class="field-label">Provider</span><select id="provider" aria-label="Provider"></select></label>
-    <div class="field grow">
-      <label class="field-label" for="model">Model</label>
-      <div class="model-row">
-        <input id="model" list="models" aria-label="Model" spellcheck="false" autocomplete="off">
-        <datalist id="models"></datalist>
-        <button id="refresh-models" type="button" class="icon-button" aria-label="Refresh the model list" title="Refresh the model list"><span class="codicon codicon-refresh" aria-hidden="true"></span></button>
-      </div>
-    </div>
-  </div>
-  <div id="controls-slot"></div>
-  <div id="keys-slot"></div>
-  <div id="banner" class="banner" role="note" hidden></div>
-  <div class="log-wrap" id="log-wrap" role="main" aria-label="Conversation">
-    <div id="log" class="log" role="log" aria-live="off" aria-label="Messages"></div>
-    <p id="message-keys-hint" hidden>${MESSAGE_KEYS_HINT}</p>
-    <div id="announcer" class="visually-hidden" role="status"></div>
-    <button id="jump-latest" type="button" class="jump-latest" hidden aria-label="Jump to latest"><span class="codicon codicon-arrow-down" aria-hidden="true"></span> Jump to latest</button>
-  </div>
-  <div id="notice" class="notice" role="status" hidden></div>
-  <section class="composer" id="composer" aria-label="Message input">
-    <div class="input-wrap" id="input-wrap">
-      <textarea id="prompt" rows="2" placeholder="Ask anything… (/ for prompts)" aria-label="Message" aria-description="Enter sends, Shift+Enter adds a line, Up on an empty box edits your last message, / lists prompts, Escape stops a reply"></textarea>
-    </div>
-    <div class="composer-notes"><span id="send-reason" class="send-reason" hidden></span><span id="composer-message" class="composer-message" role="alert"></span></div>
-    <div class="composer-bar">
-      <button id="send" type="button" class="primary" title="Send (Enter)" aria-label="Send" aria-describedby="send-reason"><span class="codicon codicon-send" aria-hidden="true"></span> Send</button>
-      <button id="stop" type="button" class="secondary" title="Stop (Esc)" aria-label="Stop the reply" hidden><span class="codicon codicon-debug-stop" aria-hidden="true"></span> Stop</button>
-      <span id="composer-actions-left" class="composer-left"></span>
-      <span class="spacer"></span>
-    </div>
-  </section>`;
+renderLayout(app);
 
 const providerSelect = $<HTMLSelectElement>('provider');
 const modelInput = $<HTMLInputElement>('model');
-const modelList = $<HTMLDataListElement>('models');
 const refreshModels = $<HTMLButtonElement>('refresh-models');
-const demoBadge = $('demo-badge');
-const banner = $('banner');
 const log = $('log');
 const logWrap = $('log-wrap');
 const jumpButton = $<HTMLButtonElement>('jump-latest');
-const notice = $('notice');
 const prompt = $<HTMLTextAreaElement>('prompt');
 const sendButton = $<HTMLButtonElement>('send');
 const stopButton = $<HTMLButtonElement>('stop');
 const sendReason = $('send-reason');
-const composerMessage = $('composer-message');
 const chatsToggle = $<HTMLButtonElement>('chats-toggle');
-const chatTitle = $('chat-title');
 const controlsToggle = $<HTMLButtonElement>('toggle-controls');
 const keysToggle = $<HTMLButtonElement>('toggle-keys');
 const confirmBar = $('confirm');
@@ -121,63 +69,8 @@ logWrap.prepend(prompts.emptyState);
 $('input-wrap').prepend(prompts.menu);
 $('composer').insertBefore(prompts.form, $('input-wrap'));
 
-// ---- screen readers ----
-// The log is not a live region: it is virtualized, so messages enter and leave its DOM as it scrolls. A reply
-// is announced here once it has finished (like VS Code's own chat), errors as they happen.
-
-const announcer = $('announcer');
-const ANNOUNCE_CHARS = 1000;
-function announce(text: string): void {
-  announcer.textContent = '';
-  // A new text node after a frame: read even when it repeats the last announcement.
-  requestAnimationFrame(() => (announcer.textContent = text.length > ANNOUNCE_CHARS ? `${text.slice(0, ANNOUNCE_CHARS)}…` : text));
-}
-const FINISHED: Record<FinishReason, string> = {
-  stop: 'Reply',
-  length: 'Reply cut off at the token limit',
-  'content-filter': "Reply stopped by the provider's content filter",
-  stopped: 'Reply stopped',
-  interrupted: 'Reply interrupted',
-  error: 'Reply failed',
-  'tool-calls': 'Reply waiting for tool results',
-};
-function finishedText(reason: FinishReason): string {
-  const text = messages.liveText()?.replace(/\s+/g, ' ').trim();
-  return text ? `${FINISHED[reason]}: ${text}` : `${FINISHED[reason]}.`;
-}
-
-// ---- scrolling: follow the stream unless the user scrolled up ----
-
-let follow = true;
-let lastAutoScrollTop = -1;
-function distanceFromEnd(): number {
-  return log.scrollHeight - log.scrollTop - log.clientHeight;
-}
-function scrollToEnd(): void {
-  log.scrollTop = log.scrollHeight;
-  lastAutoScrollTop = log.scrollTop;
-  updateJump();
-}
-function updateJump(): void {
-  jumpButton.hidden = follow || distanceFromEnd() < 24;
-}
-log.addEventListener('scroll', () => {
-  if (distanceFromEnd() < 24) follow = true;
-  else if (log.scrollTop !== lastAutoScrollTop) follow = false;
-  updateJump();
-});
-log.addEventListener('wheel', (e) => {
-  if (e.deltaY < 0 && log.scrollHeight > log.clientHeight) follow = false;
-});
-jumpButton.addEventListener('click', () => {
-  follow = true;
-  scrollToEnd();
-});
-function afterContentChange(): void {
-  if (follow) scrollToEnd();
-  else updateJump();
-}
-
+const scroll = new ScrollFollow(log, jumpButton);
+const afterContentChange = () => scroll.contentChanged();
 const messages = new MessageList(log, afterContentChange);
 // The log gets shorter when a notice, the controls or a taller input take room: the end stays in view when followed.
 new ResizeObserver(() => afterContentChange()).observe(log);
@@ -192,108 +85,16 @@ setupLandmarks(() => [
   { el: $('composer'), enter: () => (prompt.focus(), true) },
 ]);
 
-// ---- drafts (per chat, kept in the webview's own state) ----
+// ---- drafts ----
 
-const saved: SavedView = viewState.get<SavedView>();
-let draftTimer: ReturnType<typeof setTimeout> | undefined;
-function saveDraft(chatId: string | undefined, text: string): void {
-  if (!chatId) return;
-  const drafts = { ...saved.drafts };
-  if (text) drafts[chatId] = text;
-  else delete drafts[chatId];
-  saved.drafts = drafts;
-  viewState.set(saved);
-}
+const drafts = new Drafts();
 
 function inputChanged(): void {
   renderComposer();
-  clearTimeout(draftTimer);
-  const chatId = state.chat?.id;
-  const text = prompt.value;
-  draftTimer = setTimeout(() => saveDraft(chatId, text), 300);
-}
-
-// ---- messages to the user ----
-
-function ago(at: number): string {
-  const minutes = Math.round((Date.now() - at) / 60_000);
-  if (minutes < 1) return 'just now';
-  if (minutes < 90) return `${minutes} min ago`;
-  const hours = Math.round(minutes / 60);
-  return hours < 36 ? `${hours} h ago` : `${Math.round(hours / 24)} days ago`;
-}
-
-let sayTimer: ReturnType<typeof setTimeout> | undefined;
-function say(text: string | undefined): void {
-  composerMessage.textContent = text ?? '';
-  clearTimeout(sayTimer);
-  if (text) sayTimer = setTimeout(() => (composerMessage.textContent = ''), 15_000);
-}
-
-let noticeTimer: ReturnType<typeof setTimeout> | undefined;
-function showNotice(level: string, text: string): void {
-  notice.hidden = false;
-  notice.textContent = text;
-  notice.dataset.level = level;
-  clearTimeout(noticeTimer);
-  noticeTimer = setTimeout(() => (notice.hidden = true), level === 'error' ? 12_000 : 8000);
+  drafts.saveSoon(state.chat?.id, prompt.value);
 }
 
 // ---- rendering ----
-
-function renderChrome(): void {
-  const chat = state.chat;
-  if (!chat) return;
-  chatTitle.textContent = chat.title || 'Untitled chat';
-  chatsToggle.title = `Chats — current: ${chat.title}`;
-  chatsToggle.setAttribute('aria-label', `Chats: ${chatTitle.textContent}`); // the name holds the title it shows
-  providerSelect.replaceChildren(
-    ...state.providers.map((p) => {
-      const option = new Option(p.needsKey && !p.keySet ? `${p.label} (no key)` : p.label, p.id);
-      option.selected = p.id === chat.config.provider;
-      return option;
-    }),
-  );
-  const provider = currentProvider();
-  if (document.activeElement !== modelInput) modelInput.value = chat.config.model;
-  modelList.replaceChildren(...(provider?.models ?? []).map((m) => new Option(m, m)));
-  const demo = chat.config.provider === 'demo';
-  demoBadge.hidden = !demo;
-  modelInput.disabled = demo;
-  refreshModels.disabled = demo;
-  refreshModels.title = provider?.listedAt ? `Refresh the model list (listed by ${provider.label} ${ago(provider.listedAt)})` : 'Refresh the model list (showing the built-in list)';
-  const gone = !demo && state.modelGone;
-  banner.hidden = !demo && !gone;
-  banner.dataset.kind = demo ? 'demo' : 'model-gone';
-  if (gone) {
-    banner.replaceChildren(
-      icon('warning'),
-      h('span', {}, `${gone.provider} no longer lists ${gone.model} (list fetched ${ago(gone.listedAt)}). It may have been retired; your messages are kept. `),
-      ...(gone.suggestion ? [textButton(`Switch to ${gone.suggestion}`, { class: 'link-button', 'data-action': 'switch-model', 'data-model': gone.suggestion }, 'arrow-right')] : []),
-      textButton('Refresh list', { class: 'link-button', 'data-action': 'refresh-models' }, 'refresh'),
-    );
-  }
-  if (demo) {
-    const groq = state.providers.find((p) => p.id === 'groq');
-    banner.replaceChildren(
-      icon('info'),
-      h('span', {}, 'You are chatting with the offline demo model: it echoes your message. ',
-        groq?.keySet ? 'A Groq key is set: switch to Groq to chat with a real model.' : chat.fallbackFrom ? `To use a real model, set a ${state.providers.find((p) => p.id === chat.fallbackFrom)?.label ?? 'Groq'} API key: this chat moves there as soon as it is set.` : 'To use a real model, set a Groq API key, then choose Groq as the provider.'),
-      groq?.keySet
-        ? textButton('Use Groq', { class: 'link-button', 'data-action': 'use-groq' }, 'arrow-right')
-        : textButton('Set Groq API key', { class: 'link-button', 'data-action': 'set-key', 'data-provider': 'groq' }, 'key'),
-    );
-  }
-  app.classList.toggle('streaming', streaming());
-  // Send and Stop take turns in one place: the focus on the one that hides moves to the other.
-  const swapFocus = document.activeElement === (streaming() ? sendButton : stopButton);
-  sendButton.hidden = streaming();
-  stopButton.hidden = !streaming();
-  if (swapFocus) (streaming() ? stopButton : sendButton.disabled ? prompt : sendButton).focus();
-  controlsToggle.setAttribute('aria-expanded', String(state.showControls));
-  controlsToggle.classList.toggle('active', state.showControls);
-  controlsToggle.title = state.showControls ? 'Hide model settings' : 'Show model settings';
-}
 
 function renderComposer(): void {
   const blocked = sendBlockedReason();
@@ -344,12 +145,11 @@ function handle(message: HostMessage): void {
       messages.flushNow();
       if (changedChat) {
         controls.flush();
-        clearTimeout(draftTimer);
-        if (previousChat) saveDraft(previousChat, prompt.value);
+        if (previousChat) drafts.saveNow(previousChat, prompt.value);
         // What was typed while the first chat was loading stays.
-        if (previousChat || !prompt.value) prompt.value = saved.drafts?.[message.chat.id] ?? '';
+        if (previousChat || !prompt.value) prompt.value = drafts.of(message.chat.id);
         prompts.closeForm();
-        follow = true;
+        scroll.follow = true;
       }
       adopt(applyHostMessage(undefined, message)!);
       toolPicker.stateArrived();
@@ -363,7 +163,7 @@ function handle(message: HostMessage): void {
         sendWhenLoaded = false;
         sendFromInput();
       }
-      if (changedChat) scrollToEnd();
+      if (changedChat) scroll.toEnd();
       else afterContentChange();
       return;
     }
@@ -431,7 +231,7 @@ function handle(message: HostMessage): void {
         }
       }
       if (event.type === 'error') announce(`Reply failed: ${event.message}`);
-      else if (event.type === 'finish' && event.reason !== 'error') announce(`${event.note ? `${event.note.text} ` : ''}${finishedText(event.reason)}`);
+      else if (event.type === 'finish' && event.reason !== 'error') announce(`${event.note ? `${event.note.text} ` : ''}${finishedText(event.reason, messages.liveText())}`);
       return;
     }
     case 'notice':
@@ -460,7 +260,7 @@ function sendText(text: string, fillBuiltins: boolean): boolean {
   controls.flush(); // settings typed a moment ago apply to this message
   post({ type: 'send', chatId: chat.id, text, ...(fillBuiltins || usesBuiltins(text) ? { fillBuiltins: true } : {}) });
   say(undefined);
-  follow = true;
+  scroll.follow = true;
   return true;
 }
 
@@ -489,7 +289,7 @@ function editMessage(messageId: string): void {
   messages.edit(messageId, (text) => {
     controls.flush();
     post({ type: 'editResend', chatId: chat.id, messageId, text });
-    follow = true;
+    scroll.follow = true;
   });
 }
 
@@ -504,46 +304,6 @@ function setKeysOpen(open: boolean): void {
   keys.open = open;
   keysToggle.setAttribute('aria-expanded', String(open));
   keysToggle.classList.toggle('active', open);
-}
-
-function askConfirm(text: string, confirmLabel: string, onConfirm: () => void): void {
-  const yes = textButton(confirmLabel, { class: 'danger' });
-  const no = textButton('Cancel', { class: 'secondary' });
-  const close = () => {
-    confirmBar.hidden = true;
-    confirmBar.replaceChildren();
-  };
-  yes.addEventListener('click', () => {
-    close();
-    onConfirm();
-    prompt.focus();
-  });
-  no.addEventListener('click', () => {
-    close();
-    prompt.focus();
-  });
-  confirmBar.replaceChildren(icon('warning'), h('span', { class: 'confirm-text' }, text), yes, no);
-  confirmBar.onkeydown = (e) => {
-    if (e.key === 'Escape') {
-      e.preventDefault();
-      e.stopPropagation();
-      no.click();
-    }
-  };
-  confirmBar.hidden = false;
-  no.focus();
-}
-
-function flash(button: HTMLElement, text = 'Copied'): void {
-  const iconEl = button.querySelector('.codicon');
-  if (!iconEl) return;
-  const original = iconEl.className;
-  iconEl.className = 'codicon codicon-check';
-  button.setAttribute('data-feedback', text);
-  setTimeout(() => {
-    iconEl.className = original;
-    button.removeAttribute('data-feedback');
-  }, 1500);
 }
 
 // ---- events ----
@@ -613,101 +373,12 @@ $('clear-chat').addEventListener('click', () => {
     say('This chat is already empty.');
     return;
   }
-  askConfirm(`Clear all ${chat.messages.length} messages of “${chat.title}”?`, 'Clear', () => post({ type: 'clearChat', chatId: chat.id }));
+  askConfirm(confirmBar, prompt, `Clear all ${chat.messages.length} messages of “${chat.title}”?`, 'Clear', () => post({ type: 'clearChat', chatId: chat.id }));
 });
 
-document.addEventListener('click', (e) => {
-  const target = (e.target as Element).closest<HTMLElement>('[data-action], [data-msg-action], [data-code-action], a[href]');
-  if (!target) return;
-  const chat = state.chat;
-  if (target instanceof HTMLAnchorElement) {
-    e.preventDefault();
-    const href = target.getAttribute('href') ?? '';
-    if (/^https?:\/\//i.test(href)) post({ type: 'openLink', url: href });
-    return;
-  }
-  const codeAction = target.dataset.codeAction;
-  if (codeAction === 'copy' || codeAction === 'insert' || codeAction === 'newFile' || codeAction === 'apply') {
-    // A diagram's bar has its own Copy: it copies the source of the diagram's code block.
-    const block = target.closest<HTMLElement>('.code-block') ?? target.closest('.diagram')?.querySelector<HTMLElement>('.code-block');
-    const code = block?.querySelector('pre code')?.textContent ?? '';
-    const language = block?.dataset.lang === 'text' ? '' : (block?.dataset.lang ?? '');
-    post({ type: 'codeAction', action: codeAction, code, language, ...(codeAction === 'apply' && block?.dataset.path && { path: block.dataset.path }) });
-    if (codeAction === 'copy') flash(target);
-    return;
-  }
-  const msgAction = target.dataset.msgAction;
-  if (msgAction && chat) {
-    const messageId = target.closest<HTMLElement>('article.message')?.dataset.id;
-    if (!messageId) return;
-    if (msgAction === 'copy') {
-      post({ type: 'copyText', text: messages.get(messageId)?.text ?? '' });
-      flash(target);
-    } else if (msgAction === 'edit') editMessage(messageId);
-    else if (msgAction === 'regenerate' && !streaming()) {
-      follow = true;
-      controls.flush();
-      post({ type: 'regenerate', chatId: chat.id });
-    } else if (msgAction === 'delete' && !streaming()) post({ type: 'deleteMessage', chatId: chat.id, messageId });
-    return;
-  }
-  switch (target.dataset.action) {
-    case 'approve-tool': {
-      const answer = approvalOf(target);
-      if (!chat || !answer) return;
-      post({ type: 'approveTool', chatId: chat.id, ...answer });
-      disableApprovalButtons(target);
-      return;
-    }
-    case 'review-tool': {
-      if (chat && target.dataset.callId) post({ type: 'reviewTool', chatId: chat.id, callId: target.dataset.callId });
-      return;
-    }
-    case 'set-key': {
-      const provider = (target.dataset.provider || chat?.config.provider) as ProviderId | undefined;
-      post({ type: 'runCommand', command: 'setApiKey', ...(provider ? { provider } : {}) });
-      return;
-    }
-    case 'open-base-url':
-      if (target.dataset.provider) post({ type: 'runCommand', command: 'openBaseUrlSetting', provider: target.dataset.provider as ProviderId });
-      return;
-    case 'open-keys':
-      setKeysOpen(true);
-      keys.focusProvider(target.dataset.provider || chat?.config.provider);
-      return;
-    case 'pick-model':
-      modelInput.focus();
-      modelInput.select();
-      return;
-    case 'retry':
-      if (chat && !streaming()) {
-        controls.flush();
-        post({ type: 'regenerate', chatId: chat.id });
-      }
-      return;
-    case 'continue':
-      if (chat && !streaming()) {
-        follow = true;
-        controls.flush();
-        post({ type: 'continue', chatId: chat.id });
-      }
-      return;
-    case 'new-chat':
-      controls.flush();
-      post({ type: 'newChat' });
-      setChatListOpen(false);
-      prompt.focus();
-      return;
-    case 'use-groq':
-      if (chat) post({ type: 'setConfig', chatId: chat.id, patch: { provider: 'groq' } });
-      return;
-    case 'switch-model':
-      if (chat && target.dataset.model) post({ type: 'setConfig', chatId: chat.id, patch: { model: target.dataset.model } });
-      return;
-    case 'refresh-models':
-      refreshModels.click();
-      return;
-  }
+listenForClicks({
+  messages, controls, keys, modelInput, refreshModels, prompt, editMessage, setChatListOpen, setKeysOpen,
+  followReply: () => (scroll.follow = true),
 });
 
 window.addEventListener('blur', () => controls.flush());
