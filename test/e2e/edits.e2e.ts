@@ -10,7 +10,7 @@ import type { FrameLocator } from 'playwright-core';
 import { groqModelList } from '../fakes/groqModels';
 import { chatStream, toolCallChunks } from '../fakes/openaiFormat';
 import { FakeServer } from '../fakes/server';
-import { sampleWorkspace, startVsCode, until, type Session } from './harness';
+import { sampleWorkspace, startVsCode, sendInPanel, toolCardIn, until, type Session } from './harness';
 
 describe('e2e: edits reviewed as diffs in a real VS Code', function () {
   const groq = new FakeServer('groq');
@@ -28,30 +28,8 @@ describe('e2e: edits reviewed as diffs in a real VS Code', function () {
     return { kind: 'sse' as const, frames: toolCallChunks([{ id, name: 'propose_edit', pieces: [args.slice(0, 30), args.slice(30)] }]) };
   };
 
-  /**
-   * Sends `text` and waits until the panel shows it as a message. Closing a diff's editor group lays the window out
-   * again, and VS Code may rebuild the panel's frame meanwhile (the draft comes back, the key press is lost): then
-   * the Enter is pressed again on the restored draft.
-   */
-  async function send(text: string) {
-    const users = panel.locator('article.message.user');
-    const before = await users.count();
-    const prompt = panel.locator('textarea#prompt');
-    await prompt.fill(text);
-    for (let attempt = 0; attempt < 3; attempt++) {
-      await prompt.press('Enter');
-      const sent = await until(() => users.count(), (n) => n > before, 'the message to be sent', 10_000).then(() => true, () => false);
-      if (sent) return;
-      assert.equal(await prompt.inputValue(), text, 'the draft is still there to send');
-    }
-    throw new Error(`"${text}" was never sent`);
-  }
-
-  async function cardIn(callId: string, status: string) {
-    const card = panel.locator(`.tool-card[data-call-id="${callId}"]`);
-    await until(() => card.getAttribute('data-status').catch(() => null), (s) => s === status);
-    return card;
-  }
+  const send = (text: string) => sendInPanel(panel, text);
+  const cardIn = (callId: string, status: string) => toolCardIn(panel, callId, status);
 
   before(async function () {
     dir = mkdtempSync(join(tmpdir(), 'parley-edits-'));

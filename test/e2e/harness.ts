@@ -23,6 +23,33 @@ export async function until<T>(read: () => T | Promise<T>, done: (value: T) => b
   }
 }
 
+/**
+ * Types `text` into the panel's input and sends it with Enter, until the panel shows it as its last message of
+ * yours. Closing a diff's editor group lays the window out again, and the panel may lose the key press meanwhile
+ * (the draft stays): then Enter is pressed again on it. The log is virtualized, so the check is the last user
+ * message's text, not how many are in the DOM.
+ */
+export async function sendInPanel(panel: FrameLocator, text: string): Promise<void> {
+  const lastMine = () => panel.locator('article.message.user').last().innerText().catch(() => '');
+  const before = await lastMine();
+  const prompt = panel.locator('textarea#prompt');
+  await prompt.fill(text);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await prompt.press('Enter');
+    const sent = await until(lastMine, (t) => t !== before && t.includes(text), 'the message to be sent', 10_000).then(() => true, () => false);
+    if (sent) return;
+    if ((await prompt.inputValue()) !== text) throw new Error(`"${text}" left the input but is not shown as sent`);
+  }
+  throw new Error(`"${text}" was never sent`);
+}
+
+/** The tool card of `callId` in the panel, once it shows `status`. */
+export async function toolCardIn(panel: FrameLocator, callId: string, status: string) {
+  const card = panel.locator(`.tool-card[data-call-id="${callId}"]`);
+  await until(() => card.getAttribute('data-status').catch(() => null), (s) => s === status, `${callId} to be ${status}`);
+  return card;
+}
+
 export interface StartOptions {
   workspace: string;
   settings?: Record<string, unknown>;

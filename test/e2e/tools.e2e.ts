@@ -8,7 +8,7 @@ import type { FrameLocator } from 'playwright-core';
 import { groqModelList } from '../fakes/groqModels';
 import { chatStream, toolCallChunks } from '../fakes/openaiFormat';
 import { FakeServer, type RecordedRequest } from '../fakes/server';
-import { sampleWorkspace, startVsCode, until, type Session } from './harness';
+import { sampleWorkspace, startVsCode, sendInPanel, toolCardIn, until, type Session } from './harness';
 
 describe('e2e: tool calls in a real VS Code', function () {
   const groq = new FakeServer('groq');
@@ -21,18 +21,8 @@ describe('e2e: tool calls in a real VS Code', function () {
   const chats = (): RecordedRequest[] => groq.requests.filter((r) => r.method === 'POST');
   const toolMessages = (request: RecordedRequest) => (request.body.messages as Array<{ role: string; content: string; tool_call_id?: string }>).filter((m) => m.role === 'tool');
 
-  async function send(text: string) {
-    const prompt = panel.locator('textarea#prompt');
-    await prompt.fill(text);
-    await prompt.press('Enter');
-  }
-
-  /** The card of `callId` once it shows `status`. */
-  async function cardIn(callId: string, status: string) {
-    const card = panel.locator(`.tool-card[data-call-id="${callId}"]`);
-    await until(() => card.getAttribute('data-status').catch(() => null), (s) => s === status);
-    return card;
-  }
+  const send = (text: string) => sendInPanel(panel, text);
+  const cardIn = (callId: string, status: string) => toolCardIn(panel, callId, status);
 
   before(async function () {
     await groq.start();
