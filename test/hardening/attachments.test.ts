@@ -3,14 +3,13 @@
 // messages (absolute paths, file: URIs, traversal, symlinks), special files. Also: a file that disappears after
 // it was attached still goes out as attached, because its contents were read at attach time.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, symlinkSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chatStream } from '../fakes/openaiFormat';
 import { FakeServer } from '../fakes/server';
 import { spyOnFs } from './fsSpy';
-import { makeRig, tempDir, within, type RecordingClient, type Rig } from './helpers';
+import { hostileWorkspace, makeRig, tempDir, within, type RecordingClient, type Rig } from './helpers';
 
 describe('hardening: attachments that must be refused', function () {
   this.timeout(60_000);
@@ -28,20 +27,10 @@ describe('hardening: attachments that must be refused', function () {
     rig.urls.groq = server.url;
     await rig.keys.set('groq', 'gsk_attach_key_0123456789');
     const ws = rig.workspace.path;
-    writeFileSync(join(ws, 'notes.md'), '# Notes\nhello\n');
-    writeFileSync(join(ws, 'huge.log'), '');
-    truncateSync(join(ws, 'huge.log'), 50 * 1024 * 1024);
-    writeFileSync(join(ws, 'program.bin'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0x3e, 0]));
+    hostileWorkspace(ws, outside.path);
     writeFileSync(join(ws, 'disguised.txt'), Buffer.concat([Buffer.from('looks like text'), Buffer.from([0, 0, 0, 0xff, 0xfe])]));
     writeFileSync(join(ws, 'latin1.txt'), Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x20, 0xff, 0xfe, 0xfd]));
     mkdirSync(join(ws, 'folder'));
-    execFileSync('mkfifo', [join(ws, 'pipe.txt')]);
-    writeFileSync(join(outside.path, 'secret.txt'), 'TOP SECRET');
-    symlinkSync(join(outside.path, 'secret.txt'), join(ws, 'innocent.txt'));
-    symlinkSync(outside.path, join(ws, 'linked-dir'));
-    symlinkSync('/dev/zero', join(ws, 'zeros.txt'));
-    symlinkSync(join(ws, 'loop-a'), join(ws, 'loop-b'));
-    symlinkSync(join(ws, 'loop-b'), join(ws, 'loop-a'));
     client = await rig.client();
     await rig.service.handle(client, { type: 'setConfig', chatId: client.chatId!, patch: { provider: 'groq', model: 'llama-3.3-70b-versatile' } });
   });

@@ -1,6 +1,7 @@
 // Shared parts of the hardening suite: a ChatService over real storage (temp history dir, temp workspace),
 // a KeyStore over an in-memory SecretStore, FakeServers in each provider's wire format, and small utilities.
-import { mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -262,4 +263,23 @@ export async function sendAndWait(rig: Rig, client: RecordingClient, text: strin
   await within(ms, rig.service.handle(client, { type: 'send', chatId, text }), 'send');
   await within(ms, rig.service.idle(chatId), 'the reply');
   return lastMessage(client);
+}
+
+/**
+ * Fills `ws` with what a hostile or unlucky workspace holds, for the attachment and tool boundary suites: a normal
+ * file, a 50 MB sparse log, an ELF binary, a named pipe, and symlinks out of it (to a secret file and folder in
+ * `outside`, to /dev/zero, and a loop). Each suite adds its own extras.
+ */
+export function hostileWorkspace(ws: string, outside: string): void {
+  writeFileSync(join(ws, 'notes.md'), '# Notes\nhello\n');
+  writeFileSync(join(ws, 'huge.log'), '');
+  truncateSync(join(ws, 'huge.log'), 50 * 1024 * 1024);
+  writeFileSync(join(ws, 'program.bin'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0x3e, 0]));
+  execFileSync('mkfifo', [join(ws, 'pipe.txt')]);
+  writeFileSync(join(outside, 'secret.txt'), 'TOP SECRET\n');
+  symlinkSync(join(outside, 'secret.txt'), join(ws, 'innocent.txt'));
+  symlinkSync(outside, join(ws, 'linked-dir'));
+  symlinkSync('/dev/zero', join(ws, 'zeros.txt'));
+  symlinkSync(join(ws, 'loop-a'), join(ws, 'loop-b'));
+  symlinkSync(join(ws, 'loop-b'), join(ws, 'loop-a'));
 }

@@ -2,13 +2,12 @@
 // search_text with every path and glob an attacker would try. Each call must come back as a result the model can
 // read, nothing outside the workspace may be touched, nothing excluded or ignored may be read, nothing written.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chatStream, toolCallChunks } from '../fakes/openaiFormat';
 import { FakeServer } from '../fakes/server';
 import { spyOnFs } from './fsSpy';
-import { makeRig, tempDir, within, type RecordingClient, type Rig } from './helpers';
+import { hostileWorkspace, makeRig, tempDir, within, type RecordingClient, type Rig } from './helpers';
 
 describe('hardening: tool calls at the workspace boundary', function () {
   this.timeout(60_000);
@@ -24,10 +23,7 @@ describe('hardening: tool calls at the workspace boundary', function () {
     rig.urls.groq = server.url;
     await rig.keys.set('groq', 'gsk_tool_key_0123456789');
     const ws = rig.workspace.path;
-    writeFileSync(join(ws, 'notes.md'), '# Notes\nhello\n');
-    writeFileSync(join(ws, 'huge.log'), '');
-    truncateSync(join(ws, 'huge.log'), 50 * 1024 * 1024);
-    writeFileSync(join(ws, 'program.bin'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 0, 0]));
+    hostileWorkspace(ws, outside.path);
     mkdirSync(join(ws, '.git'));
     writeFileSync(join(ws, '.git', 'config'), '[remote "origin"]\n  url = https://token:SECRET-IN-GIT@example.com/x.git\n');
     writeFileSync(join(ws, '.gitignore'), 'ignored/\n');
@@ -35,13 +31,6 @@ describe('hardening: tool calls at the workspace boundary', function () {
     writeFileSync(join(ws, 'ignored', 'env.txt'), 'IGNORED SECRET\n');
     mkdirSync(join(ws, 'secret-excluded'));
     writeFileSync(join(ws, 'secret-excluded', 'key.txt'), 'EXCLUDED SECRET\n');
-    execFileSync('mkfifo', [join(ws, 'pipe.txt')]);
-    writeFileSync(join(outside.path, 'secret.txt'), 'TOP SECRET\n');
-    symlinkSync(join(outside.path, 'secret.txt'), join(ws, 'innocent.txt'));
-    symlinkSync(outside.path, join(ws, 'linked-dir'));
-    symlinkSync('/dev/zero', join(ws, 'zeros.txt'));
-    symlinkSync(join(ws, 'loop-a'), join(ws, 'loop-b'));
-    symlinkSync(join(ws, 'loop-b'), join(ws, 'loop-a'));
     client = await rig.client();
     await rig.service.handle(client, { type: 'setConfig', chatId: client.chatId!, patch: { provider: 'groq', model: 'openai/gpt-oss-120b' } });
   });
