@@ -14,6 +14,8 @@ export const sdkChunks = {
   '@google/genai': 'google',
   // not an SDK: the packaged models.dev catalog (src/providers/catalog.ts imports it lazily)
   '../sdk-entries/catalog': 'catalog',
+  // not an SDK: the regex parser search_text checks patterns with (src/tools/regexSafety.ts imports it lazily)
+  '@eslint-community/regexpp': 'regexpp',
 };
 
 const lazySdks = {

@@ -159,7 +159,7 @@ const searchText: WorkspaceTool<typeof searchArgs> = {
     } catch (err) {
       return { text: `The regular expression is not valid: ${(err as Error).message}`, isError: true };
     }
-    if (args.isRegex && nestsRepetition(args.query)) {
+    if (args.isRegex && (await nestsRepetition(args.query))) {
       return { text: `The regular expression /${args.query}/ nests repetition (such as (a+)+), which can take exponential time; write it without nested quantifiers.`, isError: true };
     }
     const wanted = globMatcher(args.glob);

@@ -79,9 +79,9 @@ describe('e2e: tool calls in a real VS Code', function () {
     await vs.screenshot('tool-read-file-done');
   });
 
-  it('a search across the workspace: search_text asks again (only read_file was allowed), Allow once, the matches go back', async function () {
+  it('a regex search across the workspace (the regex checker loads from its own chunk): search_text asks again (only read_file was allowed), Allow once, the matches go back', async function () {
     groq.enqueue(
-      { kind: 'sse', frames: toolCallChunks([{ id: 'call_search_1', name: 'search_text', pieces: ['{"query":"add("}'] }]) },
+      { kind: 'sse', frames: toolCallChunks([{ id: 'call_search_1', name: 'search_text', pieces: ['{"query":"\\\\badd\\\\(","isRegex":true}'] }]) },
       chatStream(['`add` is defined in hello.ts and called once.']),
     );
     const before = chats().length;
