@@ -137,7 +137,7 @@ export class KeysArea {
       row.base.replaceChildren(
         h('span', { class: 'field-label' }, 'Base URL'),
         h('code', { class: 'base-url' }, p.baseUrl ?? ''),
-        textButton('Edit in settings', { class: 'link-button', 'data-action': 'open-base-url', 'data-provider': p.id, 'aria-label': `Edit the ${p.label} base URL in settings`, title: `Open the setting parley.${p.id}.baseUrl` }, 'settings'),
+        textButton('Edit in settings', { class: 'link-button', 'data-action': 'open-base-url', 'data-provider': p.id, 'aria-label': `Edit in settings: the ${p.label} base URL`, title: `Open the setting parley.${p.id}.baseUrl` }, 'settings'),
       );
       row.clear.disabled = !p.keySet || status.kind === 'environment';
       row.clear.title = status.kind === 'environment' ? 'This key comes from an environment variable; unset it there.' : p.keySet ? `Remove the ${p.label} key from secret storage` : 'No key stored';

@@ -78,7 +78,7 @@ describe('webview: API keys area', function () {
   });
 
   it('opens the base URL setting of the provider from "Edit in settings"', async () => {
-    await row('ollama').getByRole('button', { name: 'Edit the Ollama base URL in settings' }).click();
+    await row('ollama').getByRole('button', { name: 'Edit in settings: the Ollama base URL' }).click();
     assert.deepEqual(await panel.waitForPosted('runCommand'), { type: 'runCommand', command: 'openBaseUrlSetting', provider: 'ollama' });
   });
 
