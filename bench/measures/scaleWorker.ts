@@ -5,10 +5,14 @@
 //   - list: from constructing the service to the first `state` (chat list + active chat) posted to a panel;
 //   - open: switching to the 2,000-message chat until its state is posted;
 //   - streaming: a reply streamed at `DELTAS_PER_S` deltas/s for `STREAM_S` s by an in-process model (so only
-//     Parley's own work runs on this thread): event-loop active time per second (performance.eventLoopUtilization),
-//     and the longest block of the thread (monitorEventLoopDelay's max, 1 ms resolution).
+//     Parley's own work and the model's timers run on this thread): the main thread's CPU time per second
+//     (process.threadCpuUsage, less the time the bench panel spends applying posts as the webview would), the same
+//     for the model alone (Parley's share is the difference), event-loop active time per second
+//     (performance.eventLoopUtilization: wall-clock inside callbacks, so a loaded machine inflates it), and the longest block of the thread (monitorEventLoopDelay's max, 1 ms resolution). SCALE_PROFILE=<file>
+//     writes a CPU profile of that window.
 // Prints one JSON line.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
@@ -62,18 +66,79 @@ function generate(dir: string): { bytes: number; bigId: string; streamId: string
   return { bytes, bigId, streamId };
 }
 
+/** The in-process model: `DELTAS_PER_S` deltas a second for `STREAM_S` seconds. */
+async function* benchModel(_messages: unknown, _config: unknown, signal: AbortSignal): AsyncGenerator<string> {
+  const end = Date.now() + STREAM_S * 1000;
+  let i = 0;
+  while (Date.now() < end && !signal.aborted) {
+    await new Promise((r) => setTimeout(r, 1000 / DELTAS_PER_S));
+    yield `token${i++} `;
+  }
+}
+
+interface Window { start(): void | Promise<void>; stop(): void | Promise<void> }
+
+/** Sends a message and waits out the reply; `window` brackets its steady part (from 1 s to `STREAM_S` - 1 s). */
+async function streamReply(service: ChatService, client: BenchPanel, chatId: string, window?: Window): Promise<number> {
+  await service.handle(client, { type: 'send', chatId, text: 'Stream please' });
+  await new Promise((r) => setTimeout(r, 1000));
+  await window?.start();
+  await new Promise((r) => setTimeout(r, (STREAM_S - 2) * 1000));
+  await window?.stop();
+  await service.idle(chatId);
+  const reply = client.state.chat.messages.at(-1)!;
+  if (reply.status !== 'done') throw new Error(`the streamed reply ended ${reply.status}: ${reply.error?.message ?? ''}`);
+  return reply.text.length;
+}
+
+/** Main-thread CPU time (less the bench panel's reducer), event-loop active time and process CPU time over a window. */
+async function threadTime(run: (window: Window) => Promise<unknown>, client?: BenchPanel) {
+  let thread0 = process.threadCpuUsage();
+  let cpu0 = process.cpuUsage();
+  let elu0 = performance.eventLoopUtilization();
+  let panel0 = 0;
+  let t0 = 0;
+  const out = { seconds: 0, threadMs: 0, panelMs: 0, activeMs: 0, processMs: 0, replyChars: 0 };
+  const ms = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
+  let stopProfile: ((file: string) => Promise<void>) | undefined;
+  const window: Window = {
+    async start() {
+      stopProfile = process.env.SCALE_PROFILE ? await startProfile() : undefined;
+      [thread0, cpu0, elu0, panel0, t0] = [process.threadCpuUsage(), process.cpuUsage(), performance.eventLoopUtilization(), client?.panelCpuMs ?? 0, performance.now()];
+    },
+    async stop() {
+      out.seconds = (performance.now() - t0) / 1000;
+      out.panelMs = (client?.panelCpuMs ?? 0) - panel0;
+      out.threadMs = ms(process.threadCpuUsage(thread0)) - out.panelMs;
+      out.processMs = ms(process.cpuUsage(cpu0));
+      out.activeMs = performance.eventLoopUtilization(elu0).active;
+      await stopProfile?.(process.env.SCALE_PROFILE!);
+    },
+  };
+  const result = await run(window);
+  if (typeof result === 'number') out.replyChars = result;
+  return out;
+}
+
+/** With SCALE_PROFILE=<file>, a CPU profile of the streaming window only (read it with bench/lib/cpuprofile.ts). */
+async function startProfile(): Promise<(file: string) => Promise<void>> {
+  const session = new Session();
+  session.connect();
+  const call = (method: string) => new Promise<any>((resolve, reject) => session.post(method, (err, result) => (err ? reject(err) : resolve(result))));
+  await call('Profiler.enable');
+  await call('Profiler.start');
+  return async (file) => {
+    const { profile } = await call('Profiler.stop');
+    writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
+  };
+}
+
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'parley-bench-scale-'));
   try {
     const generated = generate(dir);
-    registerExtensionModel('bench', async function* (_messages, _config, signal) {
-      const end = Date.now() + STREAM_S * 1000;
-      let i = 0;
-      while (Date.now() < end && !signal.aborted) {
-        await new Promise((r) => setTimeout(r, 1000 / DELTAS_PER_S));
-        yield `token${i++} `;
-      }
-    });
+    registerExtensionModel('bench', benchModel);
     const settings: ServiceSettings = { defaultProvider: 'groq', defaultModel: 'llama-3.3-70b-versatile', defaultConfig: config, baseUrl: () => undefined, requestTimeoutSeconds: 30, maxRetries: 0 };
     const client = new BenchPanel();
     const stateAfter = (action: () => unknown) => {
@@ -96,23 +161,27 @@ async function main() {
     if (client.state.chat.messages.length !== BIG_CHAT) throw new Error('the long chat did not open');
     await stateAfter(() => service.handle(client, { type: 'switchChat', chatId: generated.streamId }));
 
-    // Streaming: measured over the reply's steady part (after the first second).
+    // Streaming, measured over each reply's steady part (after its first second). The model alone first: its
+    // timers cost the thread time Parley's share is measured beside. Then one reply for thread time, and another
+    // for the longest block (the delay monitor's 1 ms timer costs thread time of its own).
+    const modelAlone = await threadTime(async (window) => {
+      const consumed = (async () => {
+        for await (const _ of benchModel([], config, new AbortController().signal));
+      })();
+      await new Promise((r) => setTimeout(r, 1000));
+      await window.start();
+      await new Promise((r) => setTimeout(r, (STREAM_S - 2) * 1000));
+      await window.stop();
+      await consumed;
+    });
+    const streamed = await threadTime((window) => streamReply(service, client, generated.streamId, window), client);
     const histogram = monitorEventLoopDelay({ resolution: 1 });
-    await service.handle(client, { type: 'send', chatId: generated.streamId, text: 'Stream please' });
-    await new Promise((r) => setTimeout(r, 1000));
-    const elu0 = performance.eventLoopUtilization();
-    const cpu0 = process.cpuUsage();
-    const t0 = performance.now();
-    histogram.enable();
-    await new Promise((r) => setTimeout(r, (STREAM_S - 2) * 1000));
-    histogram.disable();
-    const elu = performance.eventLoopUtilization(elu0);
-    const cpu = process.cpuUsage(cpu0);
-    const seconds = (performance.now() - t0) / 1000;
-    await service.idle(generated.streamId);
-    const reply = client.state.chat.messages.at(-1)!;
-    if (reply.status !== 'done') throw new Error(`the streamed reply ended ${reply.status}: ${reply.error?.message ?? ''}`);
+    await streamReply(service, client, generated.streamId, {
+      start: () => void histogram.enable(),
+      stop: () => void histogram.disable(),
+    });
     await service.shutdown();
+    const seconds = streamed.seconds;
     process.stdout.write(
       JSON.stringify({
         chats: chats + 1,
@@ -120,11 +189,14 @@ async function main() {
         historyBytes: generated.bytes,
         listMs,
         openMs,
-        streamActiveMsPerS: elu.active / seconds,
-        streamCpuMsPerS: (cpu.user + cpu.system) / 1000 / seconds,
+        streamThreadMsPerS: streamed.threadMs / seconds,
+        streamModelMsPerS: modelAlone.threadMs / modelAlone.seconds,
+        streamPanelMsPerS: streamed.panelMs / seconds,
+        streamActiveMsPerS: streamed.activeMs / seconds,
+        streamCpuMsPerS: streamed.processMs / seconds,
         longestBlockMs: histogram.max / 1e6,
         deltasPerS: DELTAS_PER_S,
-        replyChars: reply.text.length,
+        replyChars: streamed.replyChars,
       }) + '\n',
     );
   } finally {
