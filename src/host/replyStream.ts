@@ -1,4 +1,4 @@
-import type { ChatConfig, ChatMessage, FinishNote, FinishReason, StreamEvent, ToolCall, Usage } from '../protocol';
+import type { ChatConfig, ChatMessage, FinishNote, FinishReason, StreamEvent, ThinkingBlock, ToolCall, Usage } from '../protocol';
 import type { AdapterEvent, ProviderAdapter, ToolSpec, Turn } from '../providers/types';
 
 const PERSIST_INTERVAL_MS = 1000;
@@ -38,6 +38,8 @@ export async function streamStep(ctx: StepContext, step: number, turns: Turn[], 
   const calls: ToolCall[] = [];
   const byProviderId = new Map<string, ToolCall>();
   const serverCalls = new Map<number, ToolCall>();
+  // Thinking blocks of this step, kept on its first call (they must lead the calls when the loop goes on).
+  const thinking: ThinkingBlock[] = [];
   let finish: StepResult['finish'];
   let lastPersist = Date.now();
   ctx.armIdleTimer();
@@ -51,6 +53,9 @@ export async function streamStep(ctx: StepContext, step: number, turns: Turn[], 
       case 'reasoning-delta':
         reply.reasoning = (reply.reasoning ?? '') + event.text;
         break;
+      case 'thinking-block':
+        thinking.push(event.block);
+        continue;
       case 'usage':
         // A provider may report a step's usage in parts (input first, output at the end): merged within the step,
         // added across steps.
@@ -70,6 +75,7 @@ export async function streamStep(ctx: StepContext, step: number, turns: Turn[], 
       }
       case 'tool-call-start': {
         const call: ToolCall = { id: uniqueId(reply, event.id), name: validName(event.name), arguments: '', step, textOffset: reply.text.length, status: 'streaming' };
+        if (!calls.length && thinking.length) call.thinking = thinking;
         calls.push(call);
         byProviderId.set(event.id, call);
         (reply.toolCalls ??= []).push(call);

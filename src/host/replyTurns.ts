@@ -7,7 +7,7 @@ import type { Turn } from '../providers/types';
 const NOT_RUN = 'This call did not run: the reply ended before it could.';
 
 /** `from`: only the part of the reply from this step and text offset on (what a continued reply added). */
-export function replyTurns(reply: Pick<ChatMessage, 'text' | 'toolCalls'>, from = { step: 1, text: 0 }): Turn[] {
+export function replyTurns(reply: Pick<ChatMessage, 'text' | 'toolCalls' | 'model'>, from = { step: 1, text: 0 }): Turn[] {
   // Calls the provider ran itself are part of what it wrote, not calls to send back.
   const calls = (reply.toolCalls ?? []).filter((c) => c.step >= from.step && !c.byProvider);
   if (!calls.length) return reply.text.length > from.text ? [{ role: 'assistant', text: reply.text.slice(from.text) }] : [];
@@ -18,10 +18,12 @@ export function replyTurns(reply: Pick<ChatMessage, 'text' | 'toolCalls'>, from 
   for (const step of [...steps.keys()].sort((a, b) => a - b)) {
     const stepCalls = steps.get(step)!;
     const to = Math.max(start, ...stepCalls.map((c) => Math.min(c.textOffset, reply.text.length)));
+    const thinking = stepCalls.flatMap((c) => c.thinking ?? []);
     turns.push({
       role: 'assistant',
       text: reply.text.slice(start, to),
       toolCalls: stepCalls.map((c) => ({ id: c.id, name: c.name, arguments: c.arguments, ...(c.signature && { signature: c.signature }) })),
+      ...(thinking.length && reply.model && { thinking: { model: reply.model, blocks: thinking } }),
     });
     turns.push({
       role: 'tool',

@@ -18,6 +18,13 @@ export const AttachmentInfoSchema = v.object({
 });
 export type AttachmentInfo = v.InferOutput<typeof AttachmentInfoSchema>;
 
+/** One of Claude's extended-thinking blocks, kept whole (the API checks its signature when it is sent back). */
+export const ThinkingBlockSchema = v.union([
+  v.object({ thinking: v.pipe(v.string(), v.maxLength(MAX_TEXT)), signature: v.pipe(v.string(), v.maxLength(100_000)) }),
+  v.object({ redacted: v.pipe(v.string(), v.maxLength(MAX_TEXT)) }),
+]);
+export type ThinkingBlock = v.InferOutput<typeof ThinkingBlockSchema>;
+
 /** A tool call as part of a reply: shown as a card at `textOffset`, saved, and replayed to any provider. */
 export const ToolCallSchema = v.object({
   id: toolCallId,
@@ -33,6 +40,8 @@ export const ToolCallSchema = v.object({
   byProvider: v.optional(v.boolean()),
   /** Gemini's thought signature, sent back with the call. */
   signature: v.optional(v.pipe(v.string(), v.maxLength(100_000))),
+  /** Claude's thinking before its step's calls (kept on the step's first call), sent back while the tool loop goes on. */
+  thinking: v.optional(v.array(ThinkingBlockSchema)),
 });
 export type ToolCall = v.InferOutput<typeof ToolCallSchema>;
 

@@ -3,6 +3,7 @@
 // adapter events, and the models endpoint.
 import type { Anthropic as AnthropicClient } from '@anthropic-ai/sdk';
 import type { ChatConfig, FinishNote, FinishReason, Usage } from '../protocol';
+import { currentTurnStart, ThinkingBlocks, thinkingMissing, thinkingParams, type ThinkingParam } from './anthropicThinking';
 import { ServerToolBlocks, takesWebSearch, webSearchTools } from './anthropicWebSearch';
 import { describeCapabilities } from './capabilities';
 import { ParleyError, streamCutOff } from './errors';
@@ -34,6 +35,7 @@ function maxOutput(model: string): number {
 }
 
 type ContentBlock =
+  | ThinkingParam
   | { type: 'text'; text: string }
   | { type: 'image'; source: { type: 'base64'; media_type: string; data: string } }
   | { type: 'tool_use'; id: string; name: string; input: Record<string, unknown> }
@@ -53,12 +55,14 @@ const toolUse = (call: ToolCallRecord): ContentBlock => ({ type: 'tool_use', id:
 
 /**
  * Anthropic wants strictly alternating roles: consecutive turns of one role become one message. A `tool` turn is
- * a user message whose tool_result blocks come first (before any text merged into it).
+ * a user message whose tool_result blocks come first (before any text merged into it). In the current assistant
+ * turn, `model`'s own thinking blocks lead the step they came from.
  */
-export function toAnthropicMessages(turns: Turn[]): Message[] {
+export function toAnthropicMessages(turns: Turn[], model = ''): Message[] {
   const messages: Message[] = [];
-  for (const turn of turns) {
-    const blocks: ContentBlock[] = [];
+  const current = currentTurnStart(turns);
+  for (const [i, turn] of turns.entries()) {
+    const blocks: ContentBlock[] = [...thinkingParams(turn, i >= current, model)];
     for (const result of turn.role === 'tool' ? turn.toolResults ?? [] : []) {
       // `content` is optional: an empty result goes without it rather than as an empty string.
       blocks.push({ type: 'tool_result', tool_use_id: anthropicToolId(result.callId), ...(result.text && { content: result.text }), is_error: result.isError === true });
@@ -91,22 +95,13 @@ export function toAnthropicMessages(turns: Turn[]): Message[] {
   return messages;
 }
 
-/**
- * With thinking on, Anthropic wants the last assistant message, when it ends in tool calls (a tool loop going on),
- * to start with the thinking block (and its signature) Claude wrote before them. Turns do not keep those blocks,
- * so such a step is sent without thinking, as the API's error message advises ("To avoid this requirement,
- * disable thinking").
- */
-function inToolLoop(messages: Message[]): boolean {
-  const lastAssistant = messages.findLast((m) => m.role === 'assistant');
-  return lastAssistant?.content.some((b) => b.type === 'tool_use') ?? false;
-}
-
 function requestBody(config: ChatConfig, turns: Turn[], tools?: ToolSpec[]) {
   const { model } = config;
   const cap = maxOutput(model);
-  const messages = toAnthropicMessages(turns);
-  const budget = takesThinking(model) && config.thinkingBudget != null && config.thinkingBudget > 0 && !inToolLoop(messages)
+  const messages = toAnthropicMessages(turns, model);
+  // A tool loop whose thinking blocks are not at hand (earlier steps without thinking, or by another model) goes
+  // on without thinking, as the API's error message advises ("To avoid this requirement, disable thinking").
+  const budget = takesThinking(model) && config.thinkingBudget != null && config.thinkingBudget > 0 && !thinkingMissing(messages)
     ? Math.min(Math.max(MIN_THINKING_BUDGET, Math.round(config.thinkingBudget)), cap - MIN_THINKING_BUDGET)
     : undefined;
   let maxTokens = Math.min(cap, config.maxTokens ?? DEFAULT_MAX_TOKENS);
@@ -167,12 +162,15 @@ async function* readEvents(stream: AsyncIterable<AnthropicClient.RawMessageStrea
   // Open tool_use blocks by content block index: the call's id, and whether any argument text came yet.
   const calls = new Map<number, { id: string; input: unknown; sent: boolean }>();
   const serverTools = new ServerToolBlocks();
+  const thinking = new ThinkingBlocks();
   for await (const event of stream) {
     switch (event.type) {
       case 'message_start':
         input = inputUsage(event.message.usage);
         break;
-      case 'content_block_start':
+      case 'content_block_start': {
+        const whole = thinking.start(event.index, event.content_block);
+        if (whole) yield { type: 'thinking-block', block: whole };
         // Blocks start empty in practice; take any text they already carry.
         if (event.content_block.type === 'text' && event.content_block.text) yield { type: 'text-delta', text: event.content_block.text };
         if (event.content_block.type === 'thinking' && event.content_block.thinking) {
@@ -191,7 +189,9 @@ async function* readEvents(stream: AsyncIterable<AnthropicClient.RawMessageStrea
           yield { type: 'tool-call-start', id, name };
         }
         break;
+      }
       case 'content_block_delta':
+        thinking.delta(event.index, event.delta);
         if (event.delta.type === 'text_delta') yield { type: 'text-delta', text: event.delta.text };
         else if (event.delta.type === 'thinking_delta') {
           reasoned = true;
@@ -207,10 +207,12 @@ async function* readEvents(stream: AsyncIterable<AnthropicClient.RawMessageStrea
             yield { type: 'tool-call-delta', id: call.id, text: event.delta.partial_json };
           }
         }
-        // signature_delta carries nothing to show.
+        // signature_delta carries nothing to show (ThinkingBlocks keeps it).
         break;
       case 'content_block_stop': {
         yield* serverTools.stop(event.index);
+        const whole = thinking.stop(event.index);
+        if (whole) yield { type: 'thinking-block', block: whole };
         const call = calls.get(event.index);
         if (!call) break;
         calls.delete(event.index);

@@ -1,4 +1,4 @@
-import type { Capabilities, ChatConfig, Citation, FinishNote, FinishReason, ProviderId, Usage } from '../protocol';
+import type { Capabilities, ChatConfig, Citation, FinishNote, FinishReason, ProviderId, ThinkingBlock, Usage } from '../protocol';
 import type { ListedModel, ModelFacts } from './catalog';
 
 export type { ListedModel, ModelFacts };
@@ -7,6 +7,8 @@ export type { ListedModel, ModelFacts };
 export type AdapterEvent =
   | { type: 'text-delta'; text: string }
   | { type: 'reasoning-delta'; text: string }
+  // A whole thinking block with its signature (Claude), once it has streamed: kept to send back in a tool loop.
+  | { type: 'thinking-block'; block: ThinkingBlock }
   | { type: 'status'; text: string }
   | { type: 'usage'; usage: Usage }
   | { type: 'citation'; citation: Citation }
@@ -57,6 +59,8 @@ export interface Turn {
   images?: ImagePart[];
   toolCalls?: ToolCallRecord[];
   toolResults?: ToolResultRecord[];
+  /** The thinking blocks an assistant turn began with, and the model that wrote them (only it accepts them back). */
+  thinking?: { model: string; blocks: ThinkingBlock[] };
 }
 
 /** What a request may carry besides turns and config. */

@@ -121,8 +121,15 @@ export function anthropicModelList(ids: string[]): FakeReply {
   };
 }
 
-/** One content block of a tool-use reply: text deltas, or a tool_use block whose input JSON arrives in pieces. */
-export type ToolReplyBlock = { text: string[] } | { toolUse: { id: string; name: string; pieces: string[] } };
+/**
+ * One content block of a tool-use reply: text deltas, a tool_use block whose input JSON arrives in pieces, or
+ * (extended thinking) a thinking block whose deltas end with a signature_delta, or a redacted_thinking block.
+ */
+export type ToolReplyBlock =
+  | { text: string[] }
+  | { toolUse: { id: string; name: string; pieces: string[] } }
+  | { thinking: string[]; signature: string }
+  | { redactedThinking: string };
 
 /**
  * A reply that calls tools, as the documented stream sends it ("Streaming messages", tool use example): blocks in
@@ -151,6 +158,12 @@ export function toolUseEvents(blocks: ToolReplyBlock[], options: { model?: strin
       frames.push(event('content_block_start', { index, content_block: { type: 'text', text: '' } }));
       if (index === 0) frames.push(event('ping', {}));
       for (const text of block.text) frames.push(event('content_block_delta', { index, delta: { type: 'text_delta', text } }));
+    } else if ('thinking' in block) {
+      frames.push(event('content_block_start', { index, content_block: { type: 'thinking', thinking: '', signature: '' } }));
+      for (const thinking of block.thinking) frames.push(event('content_block_delta', { index, delta: { type: 'thinking_delta', thinking } }));
+      frames.push(event('content_block_delta', { index, delta: { type: 'signature_delta', signature: block.signature } }));
+    } else if ('redactedThinking' in block) {
+      frames.push(event('content_block_start', { index, content_block: { type: 'redacted_thinking', data: block.redactedThinking } }));
     } else {
       const { id, name, pieces } = block.toolUse;
       frames.push(event('content_block_start', { index, content_block: { type: 'tool_use', id, name, input: {} } }));

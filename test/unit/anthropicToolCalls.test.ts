@@ -170,16 +170,41 @@ describe('Anthropic adapter: tool calls', () => {
     assert.equal(server.last.body.tools.length, 2);
   });
 
-  it('with thinking on, a step that continues a tool loop goes without thinking (Turns keep no thinking blocks to start it with)', async () => {
-    server.enqueue(messageStream(['ok']), messageStream(['ok']));
+  it('with thinking on, a tool loop without its thinking blocks at hand (none kept, or written by another model) goes on without thinking', async () => {
+    server.enqueue(messageStream(['ok']), messageStream(['ok']), messageStream(['ok']));
     const config = configFor(anthropic, MODEL, { thinkingBudget: 2048, temperature: 0.3 });
     const call = { id: 'toolu_1', name: 'get_time', arguments: '{"city":"Bern"}' };
-    await run([...ask, { role: 'assistant', text: '', toolCalls: [call] }, { role: 'tool', text: '', toolResults: [{ callId: 'toolu_1', name: 'get_time', text: '14:05' }] }], config, [TIME]);
+    const result: Turn = { role: 'tool', text: '', toolResults: [{ callId: 'toolu_1', name: 'get_time', text: '14:05' }] };
+    await run([...ask, { role: 'assistant', text: '', toolCalls: [call] }, result], config, [TIME]);
     assert.equal('thinking' in server.last.body, false);
     assert.equal(server.last.body.temperature, 0.3);
+    const otherModel = { model: 'claude-opus-4-1', blocks: [{ thinking: 'Bern is in Switzerland.', signature: 'c2ln' }] };
+    await run([...ask, { role: 'assistant', text: '', toolCalls: [call], thinking: otherModel }, result], config, [TIME]);
+    assert.equal('thinking' in server.last.body, false);
+    assert.deepEqual(server.last.body.messages[1].content.map((b: { type: string }) => b.type), ['tool_use']);
     // Once the loop is over (a plain assistant reply, a new question), thinking is back.
-    await run([...ask, { role: 'assistant', text: '', toolCalls: [call] }, { role: 'tool', text: '', toolResults: [{ callId: 'toolu_1', name: 'get_time', text: '14:05' }] }, { role: 'assistant', text: 'It is 14:05.' }, { role: 'user', text: 'Thanks. And Zürich?' }], config, [TIME]);
+    await run([...ask, { role: 'assistant', text: '', toolCalls: [call] }, result, { role: 'assistant', text: 'It is 14:05.' }, { role: 'user', text: 'Thanks. And Zürich?' }], config, [TIME]);
     assert.deepEqual(server.last.body.thinking, { type: 'enabled', budget_tokens: 2048 });
+  });
+
+  it('thinking blocks stream as reasoning, then whole with their signature (redacted ones as their data); sent back, unchanged, ahead of the step they led', async () => {
+    const signature = 'EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds';
+    server.enqueue(toolUseStream([{ redactedThinking: 'EmwKAhgBEgy3va3pzix' }, { thinking: ['Use the ', 'tool.'], signature }, { toolUse: { id: 'toolu_9', name: 'get_time', pieces: ['{"city":"Bern"}'] } }]));
+    const config = configFor(anthropic, MODEL, { thinkingBudget: 2048 });
+    const { events } = await run(ask, config, [TIME]);
+    const blocks = events.flatMap((e) => (e.type === 'thinking-block' ? [e.block] : []));
+    assert.deepEqual(blocks, [{ redacted: 'EmwKAhgBEgy3va3pzix' }, { thinking: 'Use the tool.', signature }]);
+    assert.match(events.flatMap((e) => (e.type === 'reasoning-delta' ? [e.text] : [])).join(''), /redacted[\s\S]*Use the tool\.$/);
+
+    server.enqueue(messageStream(['It is 14:05.']));
+    const call = { id: 'toolu_9', name: 'get_time', arguments: '{"city":"Bern"}' };
+    await run([...ask, { role: 'assistant', text: '', toolCalls: [call], thinking: { model: MODEL, blocks } }, { role: 'tool', text: '', toolResults: [{ callId: 'toolu_9', name: 'get_time', text: '14:05' }] }], config, [TIME]);
+    assert.deepEqual(server.last.body.thinking, { type: 'enabled', budget_tokens: 2048 });
+    assert.deepEqual(server.last.body.messages[1].content, [
+      { type: 'redacted_thinking', data: 'EmwKAhgBEgy3va3pzix' },
+      { type: 'thinking', thinking: 'Use the tool.', signature },
+      { type: 'tool_use', id: 'toolu_9', name: 'get_time', input: { city: 'Bern' } },
+    ]);
   });
 
   it('calls made by another provider get ids Anthropic accepts, the same in tool_use and tool_result; broken arguments stay readable', async () => {

@@ -378,13 +378,18 @@ describe('the tool loop (model → tools → model) on the host', () => {
     }
   });
 
-  it('Anthropic: tool_use with input_json_delta runs, the result goes back as a tool_result block', async () => {
+  it('Anthropic: tool_use with input_json_delta runs, the result goes back as a tool_result block; with thinking on, the step\'s thinking block leads it, signature and all', async () => {
     const service = makeService();
     const client = await ready(service);
     const chatId = client.state.chat.id;
-    await service.handle(client, { type: 'setConfig', chatId, patch: { provider: 'anthropic', model: 'claude-sonnet-4-6' } });
+    await service.handle(client, { type: 'setConfig', chatId, patch: { provider: 'anthropic', model: 'claude-sonnet-4-6', thinkingBudget: 2048 } });
+    const thinking = { type: 'thinking', thinking: 'The user wants the exports. I should read hello.ts.', signature: 'EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds' };
     anthropic.enqueue(
-      toolUseStream([{ text: ['Reading.'] }, { toolUse: { id: 'toolu_01A', name: 'read_file', pieces: ['{"pa', 'th": "hel', 'lo.ts"}'] } }]),
+      toolUseStream([
+        { thinking: ['The user wants the exports. ', 'I should read hello.ts.'], signature: thinking.signature },
+        { text: ['Reading.'] },
+        { toolUse: { id: 'toolu_01A', name: 'read_file', pieces: ['{"pa', 'th": "hel', 'lo.ts"}'] } },
+      ]),
       messageStream(['It exports hello.']),
     );
     await service.handle(client, { type: 'send', chatId, text: 'What does hello.ts export?' });
@@ -393,11 +398,23 @@ describe('the tool loop (model → tools → model) on the host', () => {
     assert.deepEqual(anthropic.requests[0].body.tools.map((t: any) => t.name).slice(0, 2), ['read_file', 'list_files']);
     assert.ok(anthropic.requests[0].body.tools[0].input_schema);
     const [assistant, user] = anthropic.requests[1].body.messages.slice(-2);
-    assert.deepEqual(assistant, { role: 'assistant', content: [{ type: 'text', text: 'Reading.' }, { type: 'tool_use', id: 'toolu_01A', name: 'read_file', input: { path: 'hello.ts' } }] });
+    assert.deepEqual(assistant, { role: 'assistant', content: [thinking, { type: 'text', text: 'Reading.' }, { type: 'tool_use', id: 'toolu_01A', name: 'read_file', input: { path: 'hello.ts' } }] });
+    assert.deepEqual(anthropic.requests[1].body.thinking, { type: 'enabled', budget_tokens: 2048 });
     assert.equal(user.content[0].type, 'tool_result');
     assert.equal(user.content[0].tool_use_id, 'toolu_01A');
     assert.match(user.content[0].content, /export function hello/);
     assert.equal(lastReply(client).text, 'Reading.It exports hello.');
+    assert.equal(lastReply(client).reasoning, thinking.thinking);
+
+    // Saved with the call; once the loop is over, a new question sends the finished turn without it.
+    const { chat: saved } = await new HistoryStore(dir.path).loadChat(chatId);
+    assert.deepEqual(saved?.messages.at(-1)?.toolCalls?.[0].thinking, [{ thinking: thinking.thinking, signature: thinking.signature }]);
+    anthropic.enqueue(messageStream(['Only hello.']));
+    await service.handle(client, { type: 'send', chatId, text: 'Anything else?' });
+    await service.idle(chatId);
+    const types = anthropic.requests[2].body.messages.flatMap((m: any) => m.content.map((b: any) => b.type));
+    assert.equal(types.includes('thinking'), false);
+    assert.deepEqual(anthropic.requests[2].body.thinking, { type: 'enabled', budget_tokens: 2048 });
   });
 
   it('Gemini: a functionCall runs, the result goes back as a functionResponse; the call continued on Anthropic is valid there', async () => {
