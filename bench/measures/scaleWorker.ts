@@ -4,6 +4,7 @@
 // 2,000 messages), then measures on a fresh service over it:
 //   - list: from constructing the service to the first `state` (chat list + active chat) posted to a panel;
 //   - open: switching to the 2,000-message chat until its state is posted;
+//   - change: main-thread CPU time of one rename (posted to the panel and saved: the chat's file and the index);
 //   - streaming: a reply streamed at `DELTAS_PER_S` deltas/s for `STREAM_S` s by an in-process model (so only
 //     Parley's own work and the model's timers run on this thread): the main thread's CPU time per second
 //     (process.threadCpuUsage, less the time the bench panel spends applying posts as the webview would), the same
@@ -138,6 +139,9 @@ async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'parley-bench-scale-'));
   try {
     const generated = generate(dir);
+    // The generated history's strings are garbage now: collected before measuring, else their collection lands
+    // in a measured window (run.ts starts this worker with --expose-gc).
+    (globalThis as { gc?: () => void }).gc?.();
     registerExtensionModel('bench', benchModel);
     const settings: ServiceSettings = { defaultProvider: 'groq', defaultModel: 'llama-3.3-70b-versatile', defaultConfig: config, baseUrl: () => undefined, requestTimeoutSeconds: 30, maxRetries: 0 };
     const client = new BenchPanel();
@@ -160,6 +164,14 @@ async function main() {
     const openMs = await stateAfter(() => service.handle(client, { type: 'switchChat', chatId: generated.bigId }));
     if (client.state.chat.messages.length !== BIG_CHAT) throw new Error('the long chat did not open');
     await stateAfter(() => service.handle(client, { type: 'switchChat', chatId: generated.streamId }));
+
+    // A change (a rename of the active chat): main-thread time per change, posting and saving included.
+    const changes = 50;
+    const change0 = process.threadCpuUsage();
+    const panelBefore = client.panelCpuMs;
+    for (let i = 0; i < changes; i++) await service.handle(client, { type: 'renameChat', chatId: generated.streamId, title: `Streaming here ${i}` });
+    const changeSpent = process.threadCpuUsage(change0);
+    const changeMs = ((changeSpent.user + changeSpent.system) / 1000 - (client.panelCpuMs - panelBefore)) / changes;
 
     // Streaming, measured over each reply's steady part (after its first second). The model alone first: its
     // timers cost the thread time Parley's share is measured beside. Then one reply for thread time, and another
@@ -189,6 +201,7 @@ async function main() {
         historyBytes: generated.bytes,
         listMs,
         openMs,
+        changeMs,
         streamThreadMsPerS: streamed.threadMs / seconds,
         streamModelMsPerS: modelAlone.threadMs / modelAlone.seconds,
         streamPanelMsPerS: streamed.panelMs / seconds,

@@ -1,7 +1,7 @@
 import type { Chat, ChatMessage, ChatSummary } from '../protocol';
 import { ParleyError } from '../providers/errors';
 import type { Attachment } from './attachments';
-import { indexEntry, type HistoryStore, type IndexEntry } from './history';
+import { indexEntry, type HistoryStore, type IndexChange, type IndexEntry } from './history';
 
 /**
  * What changed in a chat: its metadata (title, config, …) unless only its pending `attachments` changed, and its
@@ -33,6 +33,8 @@ export class ChatStore {
   private readonly changeListeners = new Set<ChangeListener>();
   private readonly messageListeners = new Set<MessageListener>();
   private active: string | undefined;
+  /** The active chat as the index on disk has it. */
+  private recordedActive: string | undefined;
   private loaded: Promise<void> | undefined;
   /** Said once, to the next panel that opens (e.g. a history file was corrupt and moved aside). */
   private warnings: string[] = [];
@@ -43,6 +45,7 @@ export class ChatStore {
     this.loaded ??= this.history.loadIndex().then(({ entries, activeChatId, warning }) => {
       for (const entry of entries) this.entries.set(entry.id, entry);
       this.active = activeChatId && this.entries.has(activeChatId) ? activeChatId : entries.at(-1)?.id;
+      this.recordedActive = activeChatId;
       if (warning) this.warn(warning);
     });
     return this.loaded;
@@ -81,7 +84,7 @@ export class ChatStore {
         else this.log(`Parley's chat index named a chat whose file is missing (${chatId}); it was left out.`);
         this.entries.delete(chatId);
         if (this.active === chatId) this.active = this.newest();
-        await this.saveIndex();
+        await this.recordIndex({ remove: chatId });
         await this.emitChange({ chatId, removed: true });
         return undefined;
       });
@@ -146,7 +149,7 @@ export class ChatStore {
 
   async setActive(chatId: string): Promise<void> {
     this.active = chatId;
-    await this.saveIndex();
+    await this.recordIndex();
   }
 
   /** Adds a chat and makes it the active one (saved by the caller once it is set up). */
@@ -165,7 +168,7 @@ export class ChatStore {
     await Promise.all([
       this.history.deleteChat(chat.id),
       this.history.deleteAttachments(chat.messages.flatMap((m) => (m.attachments ?? []).map((a) => a.id))),
-      this.saveIndex(),
+      this.recordIndex({ remove: chat.id }),
     ]);
   }
 
@@ -199,11 +202,12 @@ export class ChatStore {
 
   // ---- persistence and events ----
 
-  /** Writes this chat's file and the index (nothing of the other chats). */
+  /** Writes this chat's file and its index entry (nothing of the other chats). */
   async save(chat: Chat): Promise<void> {
     if (!this.entries.has(chat.id)) return; // deleted meanwhile
-    this.entries.set(chat.id, indexEntry(chat));
-    await Promise.all([this.history.saveChat(chat), this.saveIndex()]).catch((err) => {
+    const entry = indexEntry(chat);
+    this.entries.set(chat.id, entry);
+    await Promise.all([this.history.saveChat(chat), this.recordIndex({ set: entry })]).catch((err) => {
       this.log(`Could not save chat history: ${(err as Error).message}`);
     });
   }
@@ -216,8 +220,14 @@ export class ChatStore {
     });
   }
 
-  private async saveIndex(): Promise<void> {
-    await this.history.saveIndex([...this.entries.values()], this.active).catch((err) => {
+  /** Records a change of the chat list, and of the active chat if that changed since the index last had it. */
+  private async recordIndex(change?: IndexChange): Promise<void> {
+    const changes: IndexChange[] = change ? [change] : [];
+    if (this.active !== this.recordedActive) changes.push({ active: this.active ?? null });
+    this.recordedActive = this.active;
+    if (!changes.length) return;
+    const current = () => ({ entries: [...this.entries.values()], activeChatId: this.active });
+    await this.history.recordIndex(changes, this.entries.size, current).catch((err) => {
       this.log(`Could not save the chat list: ${(err as Error).message}`);
     });
   }

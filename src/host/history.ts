@@ -1,13 +1,12 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import * as v from 'valibot';
-import { ChatSchema, ChatSummarySchema, MessageSchema, PROVIDER_IDS, type Chat, type ChatMessage } from '../protocol';
+import { ChatSchema, MessageSchema, type Chat, type ChatMessage } from '../protocol';
 import type { Attachment } from './attachments';
+import { applyLog, changeLine, IndexFileSchema, indexEntry, snapshotText, type IndexChange, type IndexEntry, type IndexState } from './historyIndex';
 
-/** What the index keeps per chat: the list entry, and the key a chat on the demo model waits for. */
-const IndexEntrySchema = v.object({ ...ChatSummarySchema.entries, fallbackFrom: v.optional(v.picklist(PROVIDER_IDS)) });
-export type IndexEntry = v.InferOutput<typeof IndexEntrySchema>;
-const IndexFileSchema = v.object({ version: v.literal(2), activeChatId: v.optional(v.string()), chats: v.array(IndexEntrySchema) });
+export { indexEntry, type IndexChange, type IndexEntry };
+
 const LegacyFileSchema = v.object({ version: v.literal(1), activeChatId: v.optional(v.string()), chats: v.array(ChatSchema) });
 const InFlightSchema = v.object({ chatId: v.string(), message: MessageSchema });
 
@@ -32,19 +31,10 @@ export interface LoadedHistory {
 
 const CHAT_ID = /^[\w-]+$/;
 
-export function indexEntry(chat: Chat): IndexEntry {
-  return {
-    id: chat.id,
-    title: chat.title,
-    updatedAt: chat.updatedAt,
-    messageCount: chat.messages.length,
-    ...(chat.fallbackFrom && chat.config.provider === 'demo' && { fallbackFrom: chat.fallbackFrom }),
-  };
-}
-
 /**
  * Chat history in the extension's global storage, one file per chat, so that a change costs that chat only:
- *   index.json              the chat list and the active chat: all that startup reads
+ *   index.json, index.log   the chat list and the active chat: all that startup reads (a snapshot, and one line
+ *                           per change since: see historyIndex.ts)
  *   chats/<id>.json         one whole chat, written when it changes
  *   chats/<id>.reply.json   the reply streaming in that chat, rewritten alone while it streams (so a long chat's
  *                           earlier messages are not serialized again every second); folded in on the next save
@@ -54,12 +44,16 @@ export function indexEntry(chat: Chat): IndexEntry {
  */
 export class HistoryStore {
   private readonly indexFile: string;
+  private readonly logFile: string;
   private readonly chatsDir: string;
+  /** Lines in index.log since the last snapshot. */
+  private logLines = 0;
   /** The last write queued per file (chat id or 'index'), so that writes to one file land in order. */
   private readonly queues = new Map<string, Promise<void>>();
 
   constructor(private readonly dir: string) {
     this.indexFile = join(dir, 'index.json');
+    this.logFile = join(dir, 'index.log');
     this.chatsDir = join(dir, 'chats');
   }
 
@@ -80,18 +74,29 @@ export class HistoryStore {
     return next;
   }
 
-  /** Reads the chat list only (migrating chats.json first, once). */
+  /** Reads the chat list only (migrating chats.json first, once), folding the change log into a new snapshot. */
   async loadIndex(): Promise<LoadedIndex> {
-    const raw = await readIfThere(this.indexFile);
-    if (raw === undefined) return this.migrate();
-    const parsed = parseWith(IndexFileSchema, raw);
-    if (parsed) return { entries: parsed.chats, activeChatId: parsed.activeChatId };
-    // The index is only a summary: rebuild it from the chat files (this once reads them all).
-    const aside = await moveAside(this.indexFile);
+    const [raw, log] = await Promise.all([readIfThere(this.indexFile), readIfThere(this.logFile)]);
+    if (raw === undefined && log === undefined) return this.migrate();
+    const parsed = raw === undefined ? { version: 2 as const, chats: [] } : parseWith(IndexFileSchema, raw);
+    if (!parsed) {
+      // The index is only a summary: rebuild it from the chat files (this once reads them all).
+      const aside = await moveAside(this.indexFile);
+      return this.rebuild(`Parley could not read its chat index; it was moved to ${aside} and rebuilt from the chat files.`);
+    }
+    const state = applyLog({ entries: parsed.chats, activeChatId: parsed.activeChatId }, log ?? '');
+    // A change cut short (VS Code stopped mid-write) may have been a new chat's entry: the chat files tell.
+    if (state.skipped) return this.rebuild('Parley found its chat list cut short (VS Code stopped while saving it) and rebuilt it from the chat files.', state.activeChatId);
+    if (log !== undefined) await this.saveIndex(state.entries, state.activeChatId);
+    return { entries: state.entries, activeChatId: state.activeChatId };
+  }
+
+  private async rebuild(note: string, activeChatId?: string): Promise<LoadedIndex> {
     const { chats, warning } = await this.loadEveryChat();
-    await this.saveIndex(chats.map(indexEntry), undefined);
-    const note = `Parley could not read its chat index; it was moved to ${aside} and rebuilt from the chat files.`;
-    return { entries: chats.map(indexEntry), warning: warning ? `${note} ${warning}` : note };
+    const entries = chats.map(indexEntry);
+    const active = entries.some((e) => e.id === activeChatId) ? activeChatId : undefined;
+    await this.saveIndex(entries, active);
+    return { entries, ...(active && { activeChatId: active }), warning: warning ? `${note} ${warning}` : note };
   }
 
   /** Reads one chat, with the reply that was streaming in it if the host stopped meanwhile (marked interrupted). */
@@ -177,11 +182,31 @@ export class HistoryStore {
     });
   }
 
+  /** Writes the whole chat list (a new snapshot; the change log starts over). */
   saveIndex(entries: IndexEntry[], activeChatId: string | undefined): Promise<void> {
-    const text = JSON.stringify({ version: 2, activeChatId, chats: entries });
+    const text = snapshotText({ entries, activeChatId });
+    this.logLines = 0;
     return this.enqueue('index', async () => {
       await fs.mkdir(this.dir, { recursive: true });
       await writeAtomic(this.indexFile, text);
+      await fs.rm(this.logFile, { force: true });
+    });
+  }
+
+  /**
+   * Records changes of the chat list by appending them to the log; once the log has as many lines as the list has
+   * chats (at least 100), writes a snapshot of `current()` instead.
+   */
+  recordIndex(changes: IndexChange[], chatCount: number, current: () => IndexState): Promise<void> {
+    this.logLines += changes.length;
+    if (this.logLines > Math.max(100, chatCount)) {
+      const state = current();
+      return this.saveIndex(state.entries, state.activeChatId);
+    }
+    const text = changes.map(changeLine).join('');
+    return this.enqueue('index', async () => {
+      await fs.mkdir(this.dir, { recursive: true });
+      await fs.appendFile(this.logFile, text, 'utf8');
     });
   }
 

@@ -147,5 +147,71 @@ describe('HistoryStore (one file per chat, an index, the reply in flight on its 
       assert.deepEqual(restarted.chats.map((c) => c.id), ['c2']);
       assert.equal(restarted.warning, undefined);
     });
+
+    it('a change appends one line to the index log, of the same size with 300 chats as with 2; the next start folds it into index.json', async () => {
+      const many = Array.from({ length: 300 }, (_, i) => chat(`m${i}`, i, []));
+      writeFileSync(join(dir.path, 'chats.json'), JSON.stringify({ version: 1, activeChatId: 'm0', chats: many }));
+      await new HistoryStore(dir.path).loadIndex();
+      const indexBefore = readFileSync(join(dir.path, 'index.json'), 'utf8');
+      const service = makeService(new HistoryStore(dir.path));
+      const client = new RecordingClient();
+      service.connect(client);
+      await service.handle(client, { type: 'ready' });
+      await service.handle(client, { type: 'renameChat', chatId: 'm0', title: 'renamed' });
+      await service.handle(client, { type: 'switchChat', chatId: 'm7' });
+      await service.handle(client, { type: 'deleteChat', chatId: 'm9' });
+      await service.shutdown();
+      assert.equal(readFileSync(join(dir.path, 'index.json'), 'utf8'), indexBefore, 'index.json is not rewritten per change');
+      const lines = readFileSync(join(dir.path, 'index.log'), 'utf8').trim().split('\n');
+      assert.ok(lines.some((l) => JSON.parse(l).set?.title === 'renamed'));
+      assert.ok(lines.some((l) => JSON.parse(l).active === 'm7'));
+      assert.ok(lines.some((l) => JSON.parse(l).remove === 'm9'));
+      assert.ok(lines.every((l) => l.length < 200), 'each line holds one change, not the list');
+
+      const restarted = await new HistoryStore(dir.path).loadIndex();
+      assert.equal(restarted.entries.length, 299);
+      assert.equal(restarted.entries.find((e) => e.id === 'm0')?.title, 'renamed');
+      assert.equal(restarted.activeChatId, 'm7');
+      assert.equal(restarted.warning, undefined);
+      assert.equal(existsSync(join(dir.path, 'index.log')), false, 'folded into a new index.json at load');
+      assert.deepEqual(await new HistoryStore(dir.path).loadIndex(), restarted);
+    });
+
+    it('the log is folded into index.json once it has as many lines as the list has chats (at least 100)', async () => {
+      const store = new HistoryStore(dir.path);
+      const service = makeService(store);
+      const client = new RecordingClient();
+      service.connect(client);
+      await service.handle(client, { type: 'ready' });
+      const chatId = client.state.chat.id;
+      for (let i = 0; i < 150; i++) await service.handle(client, { type: 'renameChat', chatId, title: `title ${i}` });
+      await service.shutdown();
+      const snapshotTitle = Number(JSON.parse(readFileSync(join(dir.path, 'index.json'), 'utf8')).chats[0].title.split(' ')[1]);
+      const logLines = readFileSync(join(dir.path, 'index.log'), 'utf8').trim().split('\n').length;
+      assert.ok(snapshotTitle >= 50 && logLines <= 100, `snapshot at rename ${snapshotTitle}, ${logLines} lines after it`);
+      assert.equal(snapshotTitle + logLines, 149, 'the log holds exactly the changes after the snapshot');
+      assert.equal((await new HistoryStore(dir.path).loadIndex()).entries[0].title, 'title 149');
+    });
+
+    it('a change cut short (a torn last line) rebuilds the list from the chat files and says so; a log replayed over its own snapshot reads the same', async () => {
+      writeFileSync(join(dir.path, 'chats.json'), JSON.stringify({ version: 1, activeChatId: 'c1', chats: richChats() }));
+      const store = new HistoryStore(dir.path);
+      await store.loadIndex();
+      await store.saveChat(chat('c7', 30, []));
+      const entry = { id: 'c7', title: 'chat c7', updatedAt: 30, messageCount: 0 };
+      writeFileSync(join(dir.path, 'index.log'), `${JSON.stringify({ set: entry })}\n${JSON.stringify({ active: 'c7' })}\n`);
+      const replayed = await new HistoryStore(dir.path).loadIndex();
+      assert.deepEqual(replayed.entries.map((e) => e.id), ['c1', 'c2', 'c7']);
+      // The same lines again over the snapshot that already has them (a crash between the snapshot and the log's removal).
+      writeFileSync(join(dir.path, 'index.log'), `${JSON.stringify({ set: entry })}\n${JSON.stringify({ active: 'c7' })}\n`);
+      assert.deepEqual(await new HistoryStore(dir.path).loadIndex(), replayed);
+
+      await store.saveChat(chat('c8', 40, []));
+      writeFileSync(join(dir.path, 'index.log'), '{"set":{"id":"c8","title":"cha');
+      const rebuilt = await new HistoryStore(dir.path).loadIndex();
+      assert.deepEqual(rebuilt.entries.map((e) => e.id).sort(), ['c1', 'c2', 'c7', 'c8']);
+      assert.equal(rebuilt.activeChatId, 'c7');
+      assert.match(rebuilt.warning ?? '', /chat list cut short .* rebuilt it from the chat files/);
+    });
   });
 });
