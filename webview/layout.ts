@@ -4,6 +4,7 @@ import { MESSAGE_KEYS_HINT } from './messageNav';
 export function renderLayout(app: HTMLElement): void {
   app.innerHTML = `
     <header class="topbar">
+      <h1 class="visually-hidden">Parley chat</h1>
       <button id="chats-toggle" type="button" class="chat-switcher" aria-expanded="false" aria-controls="chat-list" aria-label="Chats: Chat" title="Chats">
         <span class="codicon codicon-history" aria-hidden="true"></span><span id="chat-title" class="chat-title">Chat</span><span class="codicon codicon-chevron-down" aria-hidden="true"></span>
       </button>

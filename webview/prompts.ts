@@ -46,7 +46,7 @@ export class Prompts {
   private menuOpen = false;
 
   constructor(private readonly host: PromptHost) {
-    this.chips = h('div', { class: 'prompt-chips', role: 'list', 'aria-label': 'Prompts' });
+    this.chips = h('div', { class: 'prompt-chips', role: 'group', 'aria-label': 'Prompts' });
     this.emptyState = h(
       'div',
       { id: 'empty-state', class: 'empty-state', hidden: true },
@@ -82,7 +82,7 @@ export class Prompts {
       ...state.prompts.map((prompt) => {
         const chip = h(
           'button',
-          { type: 'button', class: 'prompt-chip', role: 'listitem', title: prompt.text, 'aria-label': `Prompt ${describe(prompt)}` },
+          { type: 'button', class: 'prompt-chip', title: describe(prompt) },
           promptIcon(prompt),
           ...(prompt.name ? [h('span', { class: 'prompt-name' }, `/${prompt.name}`)] : []),
           h('span', { class: 'label' }, readableLine(prompt.text)),

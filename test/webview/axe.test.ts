@@ -1,6 +1,6 @@
 // An automated accessibility audit (axe-core) of the real panel page: an empty chat, a chat with code blocks and
-// tool cards, the model settings open, the keys area open, in the dark and the light theme. No serious or
-// critical violation is allowed; the counts by impact are printed for every state.
+// tool cards, the model settings open, the keys area open, in the dark and the light theme. No violation of any
+// impact is allowed; the counts by impact are printed for every state.
 import assert from 'node:assert/strict';
 import axe from 'axe-core';
 import type { ToolCall, ToolInfo } from '../../src/protocol';
@@ -51,8 +51,7 @@ function report(name: string, violations: Violation[]): void {
   const counts: Record<string, number> = { critical: 0, serious: 0, moderate: 0, minor: 0 };
   for (const v of violations) counts[v.impact ?? 'minor'] += v.nodes.length;
   console.log(`      axe ${name}: ${Object.entries(counts).map(([k, n]) => `${k} ${n}`).join(', ')}${violations.length ? ` (${violations.map((v) => `${v.id}/${v.impact}`).join(', ')})` : ''}`);
-  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  assert.deepEqual(bad.map((v) => `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.join('\n  ')}`), [], `serious or critical violations in ${name}`);
+  assert.deepEqual(violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.join('\n  ')}`), [], `accessibility violations in ${name}`);
 }
 
 describe('webview: accessibility audit (axe-core)', function () {
@@ -66,7 +65,7 @@ describe('webview: accessibility audit (axe-core)', function () {
   });
 
   for (const theme of ['dark', 'light'] as Theme[]) {
-    it(`has no serious or critical violations (${theme})`, async () => {
+    it(`has no accessibility violations (${theme})`, async () => {
       const panel = await openPanel(browser, { theme });
       try {
         await panel.deliver(stateMessage());

@@ -26,7 +26,8 @@ describe('webview: prompts', function () {
     assert.equal(await chips.first().textContent(), readable(0));
     assert.equal(await chips.nth(1).locator('.prompt-name').textContent(), '/tests');
     assert.equal(await chips.nth(1).locator('.label').textContent(), 'Write unit tests for ‹selection› using ‹framework›');
-    assert.equal(await chips.nth(1).getAttribute('aria-label'), 'Prompt /tests: Write unit tests for the selection');
+    // Named by what it shows (axe: label-content-name-mismatch), described by its title.
+    assert.equal(await panel.page.getByRole('button', { name: '/tests Write unit tests for ‹selection› using ‹framework›' }).getAttribute('title'), '/tests: Write unit tests for the selection');
     await panel.deliver(stateMessage({ messages: [user('u1', 'Hi'), assistant('a1', 'Hello')] }));
     assert.equal(await panel.page.locator('#empty-state').isVisible(), false);
   });
