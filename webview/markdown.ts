@@ -4,7 +4,7 @@ import DOMPurify from 'dompurify';
 import hljs from 'highlight.js/lib/core';
 import { Lexer, Marked, type Links, type Token, type Tokens } from 'marked';
 import { diagramHtml, renderDiagrams } from './diagrams';
-import { highlight } from './highlight';
+import { highlight, languageToLoad, loadLanguage } from './highlight';
 import { maskMath, mathExtensions, renderMath } from './math';
 
 // highlight.js compiles a grammar the first time it is used (20-40 ms for some): compile every bundled one while
@@ -85,6 +85,12 @@ export function fileOf(words: string[]): string | undefined {
   return undefined;
 }
 
+/** A block whose language is still to load waits as plain text, marked for `enhance` to highlight later. */
+function codeAttributes(language: string): string {
+  const toLoad = languageToLoad(language);
+  return toLoad ? ` data-highlight="${escapeHtml(language)}"` : '';
+}
+
 function codeBlockHtml(code: string, language: string, file?: string): string {
   const label = language || 'text';
   const apply = file ? `Apply to ${file} (review the diff first)` : 'Apply to the active editor: its selection, or the whole file (review the diff first)';
@@ -97,7 +103,7 @@ function codeBlockHtml(code: string, language: string, file?: string): string {
     `<button type="button" class="icon-button" data-code-action="newFile" title="New file" aria-label="Open code in a new file"><span class="codicon codicon-new-file"></span></button>` +
     `<button type="button" class="icon-button" data-code-action="apply" title="${escapeHtml(apply)}" aria-label="${escapeHtml(apply)}"><span class="codicon codicon-diff"></span></button>` +
     `</span></div>` +
-    `<pre><code class="hljs">${highlight(code, language)}</code></pre></div>`
+    `<pre><code class="hljs"${codeAttributes(language)}>${highlight(code, language)}</code></pre></div>`
   );
 }
 
@@ -127,10 +133,21 @@ export function renderTokens(tokens: Token[], links: Links | undefined): string 
   return purify.sanitize(marked.parser(list), PURIFY_CONFIG) as string;
 }
 
-/** Fills the math and diagram placeholders of rendered markdown once it is in the page. */
+/** Fills the math and diagram placeholders of rendered markdown once it is in the page, and highlights code in a language just loaded. */
 export function enhance(root: HTMLElement): void {
   if (root.querySelector('.math[data-tex]')) renderMath(root);
   if (root.querySelector('.diagram[data-diagram]')) renderDiagrams(root);
+  for (const code of root.querySelectorAll<HTMLElement>('code[data-highlight]')) void highlightWhenLoaded(code);
+}
+
+async function highlightWhenLoaded(code: HTMLElement): Promise<void> {
+  const language = code.dataset.highlight!;
+  const name = languageToLoad(language);
+  if (name) await loadLanguage(name);
+  // The block may have been re-rendered or highlighted meanwhile.
+  if (code.dataset.highlight !== language) return;
+  delete code.dataset.highlight;
+  code.innerHTML = purify.sanitize(highlight(code.textContent ?? '', language), PURIFY_CONFIG) as string;
 }
 
 // Rendering depends on the text alone, and a long chat scrolled back and forth mounts the same replies again:

@@ -9,6 +9,18 @@ describe('webview: messages and streaming', function () {
     panel = opened;
   });
 
+  it('a code block in a language not in the panel script (Rust, by its alias rs; Go) is highlighted once its chunk loads; its text is the same', async () => {
+    const rust = 'fn main() {\n    let x: i32 = 5; // <b>not bold</b>\n    println!("{}", x);\n}';
+    await panel.deliver(stateMessage({ messages: [user('u1', 'Rust and Go?'), assistant('a1', `\`\`\`rs\n${rust}\n\`\`\`\n\n\`\`\`go\nfunc main() { return }\n\`\`\``)] }));
+    const blocks = panel.page.locator('article.message.assistant[data-id="a1"] .code-block code');
+    await blocks.nth(1).waitFor();
+    await panel.page.waitForFunction("document.querySelectorAll('article.message.assistant code[data-highlight]').length === 0");
+    assert.ok(await blocks.nth(0).locator('.hljs-keyword').count() > 0, 'rust is highlighted');
+    assert.ok(await blocks.nth(1).locator('.hljs-keyword').count() > 0, 'go is highlighted');
+    assert.equal(await blocks.nth(0).textContent(), rust);
+    assert.equal(await blocks.nth(0).locator('b').count(), 0, 'markup in the code stays text');
+  });
+
   it('renders markdown, highlighted code blocks with their buttons, and sanitizes HTML', async () => {
     const evil = 'Hi <img src=x onerror="window.__pwned=1"> <span style="color:red">red</span> <script>window.__pwned=2</script> [link](javascript:alert(1)) [ok](https://example.com) ![cat](https://example.com/cat.png)';
     await panel.deliver(stateMessage({ messages: [user('u1', 'Write a debounce'), assistant('a1', `${CODE_REPLY}\n\n${evil}`)] }));
