@@ -1,14 +1,16 @@
 // One conversation continued across Groq → Anthropic → Google → OpenAI in a real VS Code, each reply streamed
-// from that provider's local server through its official SDK, each key entered in the panel's key area.
+// from that provider's local server through its official SDK, each key entered in the panel's key area; then a
+// tool call on each of Anthropic, Google and OpenAI (Groq's are in tools.e2e.ts), run by the real extension host.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { FrameLocator } from 'playwright-core';
-import { anthropicModelList, messageStream } from '../fakes/anthropicFormat';
-import { geminiModelList, geminiStream } from '../fakes/geminiFormat';
-import { chatStream, modelList } from '../fakes/openaiFormat';
+import { join } from 'node:path';
+import { anthropicModelList, messageStream, toolUseStream } from '../fakes/anthropicFormat';
+import { functionCallStream, geminiModelList, geminiStream } from '../fakes/geminiFormat';
+import { chatStream, modelList, toolCallChunks } from '../fakes/openaiFormat';
 import { groqModelList } from '../fakes/groqModels';
 import { FakeServer, type FakeReply } from '../fakes/server';
-import { sampleWorkspace, startVsCode, type Session, until } from './harness';
+import { sampleWorkspace, sendInPanel, startVsCode, type Session, until } from './harness';
 
 const KEYS = {
   groq: 'gsk_e2e_groq_key_000000000001',
@@ -18,6 +20,7 @@ const KEYS = {
 } as const;
 type Provider = keyof typeof KEYS;
 const MISPLACED_XAI_KEY = 'xai-e2e-misplaced-key-0000000005';
+const HELLO = readFileSync(join(sampleWorkspace, 'hello.ts'), 'utf8');
 
 describe('e2e: one conversation across four providers', function () {
   const servers: Record<Provider, FakeServer> = {
@@ -102,6 +105,50 @@ describe('e2e: one conversation across four providers', function () {
       }
       if (turn.provider === 'anthropic') assert.equal(servers.anthropic.last.path, '/v1/messages');
       if (turn.provider === 'google') assert.match(servers.google.last.url.pathname + servers.google.last.url.search, /:streamGenerateContent\?alt=sse$/);
+    });
+  }
+
+  // Each provider asks for read_file in its own wire format; the result must go back in that format.
+  type Body = { messages?: Array<{ role: string; content: unknown }>; contents?: Array<{ parts: Array<Record<string, any>> }> };
+  const toolTurns: Array<{ provider: Exclude<Provider, 'groq'>; calling: FakeReply; answer: FakeReply; result: (body: Body) => string }> = [
+    {
+      provider: 'anthropic',
+      calling: toolUseStream([{ text: ['Reading it.'] }, { toolUse: { id: 'toolu_e2e_read', name: 'read_file', pieces: ['{"path":', ' "hello.ts"}'] } }]),
+      answer: messageStream(['It exports greet.']),
+      result: (body) => (body.messages!.at(-1)!.content as Array<{ type: string; content: string }>).find((b) => b.type === 'tool_result')!.content,
+    },
+    {
+      provider: 'google',
+      calling: functionCallStream([[{ text: 'Reading it.' }], [{ functionCall: { name: 'read_file', args: { path: 'hello.ts' } } }]]),
+      answer: geminiStream(['It exports greet.']),
+      result: (body) => body.contents!.at(-1)!.parts[0].functionResponse.response.output,
+    },
+    {
+      provider: 'openai',
+      calling: { kind: 'sse', frames: toolCallChunks([{ id: 'call_e2e_read', name: 'read_file', pieces: ['{"path"', ':"hello.ts"}'] }], { text: ['Reading it.'], usageStyle: 'openai', model: 'gpt-4.1-mini' }) },
+      answer: chatStream(['It exports greet.'], { usageStyle: 'openai', model: 'gpt-4.1-mini' }),
+      result: (body) => body.messages!.find((m) => m.role === 'tool')!.content as string,
+    },
+  ];
+  for (const turn of toolTurns) {
+    it(`${turn.provider}: a read_file call runs in the extension host, its card shows in the reply, the file goes back in ${turn.provider}'s format`, async function () {
+      await panel.locator('#provider').selectOption(turn.provider);
+      await until(() => panel.locator('#model').inputValue(), (m) => m.length > 0 && !/demo/.test(m));
+      const server = servers[turn.provider];
+      const posts = () => server.requests.filter((r) => r.method === 'POST').length;
+      const before = posts();
+      server.enqueue(turn.calling, turn.answer);
+      await sendInPanel(panel, `Asking ${turn.provider}: what does hello.ts export?`);
+      const last = panel.locator('article.message.assistant').last();
+      await until(() => last.getAttribute('data-status'), (s) => s === 'done', `the ${turn.provider} reply to finish`);
+      assert.equal(posts(), before + 2, 'one request for the call, one with its result');
+      const card = last.locator('.tool-card');
+      assert.equal(await card.count(), 1);
+      assert.equal(await card.getAttribute('data-status'), 'done');
+      assert.equal(await card.locator('.tool-name').innerText(), 'read_file');
+      assert.match(await last.locator('.message-body').innerText(), /Reading it\.[\s\S]*It exports greet\./);
+      const result = turn.result(server.last.body as Body);
+      for (const line of HELLO.trim().split('\n')) assert.ok(result.includes(line), `${turn.provider} got "${line}" back`);
     });
   }
 
