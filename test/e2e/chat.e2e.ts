@@ -199,7 +199,7 @@ describe('e2e: chat in a real VS Code', function () {
     await vs.reload();
     await vs.runCommand('Parley: Start Chat');
     panel = vs.webview();
-    await panel.locator('textarea#prompt').waitFor({ timeout: 30_000 });
+    await panel.locator('textarea#prompt').waitFor({ timeout: 90_000 }); // after a reload: the extension host starts anew;
     await watch(() => panel.locator('#banner').innerText().catch(() => ''), (t) => /Groq no longer lists llama-3\.3-70b-versatile/.test(t));
     assert.match(await panel.locator('article.message.user').last().innerText(), /still there\?/, 'the history is kept');
     await vs.screenshot('model-gone-after-reload');
@@ -261,7 +261,7 @@ describe('e2e: a reply in flight when the extension host dies', function () {
     await vs.runCommand('Parley: Start Chat');
     panel = vs.webview();
     const messages = panel.locator('article.message');
-    await watch(() => messages.count(), (n) => n === 4, 60_000);
+    await watch(() => messages.count(), (n) => n === 4, 90_000);
     const texts = (await panel.locator('article.message .message-body').allInnerTexts()).map((t) => t.trim());
     assert.deepEqual(texts.slice(0, 3), ['An earlier question', 'An earlier answer.', 'A long answer, please']);
     assert.ok(texts[3].startsWith('part0 part1 part2'), texts[3].slice(0, 40));

@@ -204,7 +204,7 @@ function makeSession(s: {
           for (let i = 0; i < 10 && !exact(title).test((await focusedRow.textContent().catch(() => '')) ?? ''); i++) await page.keyboard.press('ArrowDown');
           if (!exact(title).test((await focusedRow.textContent()) ?? '')) throw new Error(`no row "${title}" reached with the arrows`);
           await page.keyboard.press('Enter');
-        } else await row.first().click();
+        } else await row.first().click({ timeout: 3000 }); // a palette closed meanwhile (focus moved) is opened again
         await page.locator(QUICK_INPUT).waitFor({ state: 'hidden', timeout: 2000 }).catch(() => {});
         return;
       } catch (e) {

@@ -135,7 +135,8 @@ describe('e2e: attachments, prompts, reload, export', function () {
     await vs.reload();
     // No Parley command: the restored tab activates Parley (onWebviewPanel) and its serializer reconnects it.
     panel = vs.webview();
-    await panel.locator('textarea#prompt').waitFor({ timeout: 30_000 });
+    // The extension host starts anew first: on a loaded machine that alone can take half a minute.
+    await panel.locator('textarea#prompt').waitFor({ timeout: 90_000 });
     await until(texts, (t) => t.length === before.length);
     assert.deepEqual(await texts(), before);
   });

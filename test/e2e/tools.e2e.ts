@@ -128,7 +128,7 @@ describe('e2e: tool calls in a real VS Code', function () {
     assert.ok(before.length >= 2, `cards in view: ${before.length}`);
     await vs.reload();
     panel = vs.webview();
-    await panel.locator('textarea#prompt').waitFor({ timeout: 30_000 });
+    await panel.locator('textarea#prompt').waitFor({ timeout: 90_000 }); // after a reload: the extension host starts anew;
     const idOf = (entry: string) => entry.split('|')[0];
     const after = await until(snapshot, (s) => s.filter((entry) => before.some((b) => idOf(b) === idOf(entry))).length >= 2);
     for (const entry of after) {
