@@ -47,3 +47,26 @@ export interface MeasureResult {
   rows: Row[];
   details?: Record<string, unknown>;
 }
+
+/**
+ * Watches for the longest stretch the thread keeps the CPU without letting a timer run, in this thread's CPU time
+ * (descheduling by other processes, which wall-clock delay monitors include, is not in it). `stop()` returns it.
+ */
+export function watchCpuBlocks(): { stop(): number } {
+  let longestMs = 0;
+  let watching = true;
+  let last = process.threadCpuUsage();
+  const watch = () => {
+    const now = process.threadCpuUsage();
+    longestMs = Math.max(longestMs, (now.user + now.system - last.user - last.system) / 1000);
+    last = now;
+    if (watching) setTimeout(watch, 0);
+  };
+  setTimeout(watch, 0);
+  return {
+    stop() {
+      watching = false;
+      return longestMs;
+    },
+  };
+}

@@ -9,7 +9,8 @@
 //     Parley's own work and the model's timers run on this thread): the main thread's CPU time per second
 //     (process.threadCpuUsage, less the time the bench panel spends applying posts as the webview would), the same
 //     for the model alone (Parley's share is the difference), event-loop active time per second
-//     (performance.eventLoopUtilization: wall-clock inside callbacks, so a loaded machine inflates it), and the longest block of the thread (monitorEventLoopDelay's max, 1 ms resolution). SCALE_PROFILE=<file>
+//     (performance.eventLoopUtilization: wall-clock inside callbacks, so a loaded machine inflates it), and the longest
+//     block in the thread's CPU time (bench/lib/util.ts watchCpuBlocks) beside the wall-clock one of the thread (monitorEventLoopDelay's max, 1 ms resolution). SCALE_PROFILE=<file>
 //     writes a CPU profile of that window.
 // Prints one JSON line.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,12 +24,14 @@ import { KeyStore, type SecretStore } from '../../src/host/keys';
 import type { Chat, ChatMessage } from '../../src/protocol';
 import { registerExtensionModel } from '../../src/providers/extensionModels';
 import { BenchPanel } from '../lib/benchPanel';
+import { median, watchCpuBlocks } from '../lib/util';
 
 const chats = Number(process.argv[2] ?? 10);
 const perChat = Number(process.argv[3] ?? 200);
 const BIG_CHAT = 2000;
 const DELTAS_PER_S = 100;
 const STREAM_S = 5;
+const ROUNDS = 3;
 
 class Secrets implements SecretStore {
   async get() { return undefined; }
@@ -92,14 +95,16 @@ async function streamReply(service: ChatService, client: BenchPanel, chatId: str
   return reply.text.length;
 }
 
+interface Measured { seconds: number; threadMs: number; panelMs: number; activeMs: number; processMs: number; replyChars: number }
+
 /** Main-thread CPU time (less the bench panel's reducer), event-loop active time and process CPU time over a window. */
-async function threadTime(run: (window: Window) => Promise<unknown>, client?: BenchPanel) {
+async function threadTime(run: (window: Window) => Promise<unknown>, client?: BenchPanel): Promise<Measured> {
   let thread0 = process.threadCpuUsage();
   let cpu0 = process.cpuUsage();
   let elu0 = performance.eventLoopUtilization();
   let panel0 = 0;
   let t0 = 0;
-  const out = { seconds: 0, threadMs: 0, panelMs: 0, activeMs: 0, processMs: 0, replyChars: 0 };
+  const out: Measured = { seconds: 0, threadMs: 0, panelMs: 0, activeMs: 0, processMs: 0, replyChars: 0 };
   const ms = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
   let stopProfile: ((file: string) => Promise<void>) | undefined;
   const window: Window = {
@@ -121,12 +126,13 @@ async function threadTime(run: (window: Window) => Promise<unknown>, client?: Be
   return out;
 }
 
-/** With SCALE_PROFILE=<file>, a CPU profile of the streaming window only (read it with bench/lib/cpuprofile.ts). */
+/** With SCALE_PROFILE=<file>, a CPU profile (sampled every 50 µs) of the streaming windows (the last one written; read it with bench/lib/cpuprofile.ts). */
 async function startProfile(): Promise<(file: string) => Promise<void>> {
   const session = new Session();
   session.connect();
-  const call = (method: string) => new Promise<any>((resolve, reject) => session.post(method, (err, result) => (err ? reject(err) : resolve(result))));
+  const call = (method: string, params?: object) => new Promise<any>((resolve, reject) => session.post(method, params, (err, result) => (err ? reject(err) : resolve(result))));
   await call('Profiler.enable');
+  await call('Profiler.setSamplingInterval', { interval: 50 });
   await call('Profiler.start');
   return async (file) => {
     const { profile } = await call('Profiler.stop');
@@ -173,27 +179,40 @@ async function main() {
     const changeSpent = process.threadCpuUsage(change0);
     const changeMs = ((changeSpent.user + changeSpent.system) / 1000 - (client.panelCpuMs - panelBefore)) / changes;
 
-    // Streaming, measured over each reply's steady part (after its first second). The model alone first: its
-    // timers cost the thread time Parley's share is measured beside. Then one reply for thread time, and another
-    // for the longest block (the delay monitor's 1 ms timer costs thread time of its own).
-    const modelAlone = await threadTime(async (window) => {
-      const consumed = (async () => {
-        for await (const _ of benchModel([], config, new AbortController().signal));
-      })();
-      await new Promise((r) => setTimeout(r, 1000));
-      await window.start();
-      await new Promise((r) => setTimeout(r, (STREAM_S - 2) * 1000));
-      await window.stop();
-      await consumed;
-    });
-    const streamed = await threadTime((window) => streamReply(service, client, generated.streamId, window), client);
+    // Streaming, measured over each reply's steady part (after its first second). The model alone, then a reply,
+    // `ROUNDS` times in turn (medians: the difference of two figures is noisy on a loaded machine): the model's
+    // timers cost the thread time Parley's share is measured beside. Then another reply for the longest block (the
+    // monitors' own timers cost thread time).
+    const modelRounds: Measured[] = [];
+    const replyRounds: Measured[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      modelRounds.push(await threadTime(async (window) => {
+        const consumed = (async () => {
+          for await (const _ of benchModel([], config, new AbortController().signal));
+        })();
+        await new Promise((r) => setTimeout(r, 1000));
+        await window.start();
+        await new Promise((r) => setTimeout(r, (STREAM_S - 2) * 1000));
+        await window.stop();
+        await consumed;
+      }));
+      replyRounds.push(await threadTime((window) => streamReply(service, client, generated.streamId, window), client));
+    }
+    const perSecond = (rounds: Measured[], key: 'threadMs' | 'panelMs' | 'activeMs' | 'processMs') => median(rounds.map((r) => r[key] / r.seconds));
     const histogram = monitorEventLoopDelay({ resolution: 1 });
+    let cpuBlocks: ReturnType<typeof watchCpuBlocks> | undefined;
+    let cpuBlockMs = 0;
     await streamReply(service, client, generated.streamId, {
-      start: () => void histogram.enable(),
-      stop: () => void histogram.disable(),
+      start: () => {
+        histogram.enable();
+        cpuBlocks = watchCpuBlocks();
+      },
+      stop: () => {
+        histogram.disable();
+        cpuBlockMs = cpuBlocks!.stop();
+      },
     });
     await service.shutdown();
-    const seconds = streamed.seconds;
     process.stdout.write(
       JSON.stringify({
         chats: chats + 1,
@@ -202,14 +221,16 @@ async function main() {
         listMs,
         openMs,
         changeMs,
-        streamThreadMsPerS: streamed.threadMs / seconds,
-        streamModelMsPerS: modelAlone.threadMs / modelAlone.seconds,
-        streamPanelMsPerS: streamed.panelMs / seconds,
-        streamActiveMsPerS: streamed.activeMs / seconds,
-        streamCpuMsPerS: streamed.processMs / seconds,
+        streamThreadMsPerS: perSecond(replyRounds, 'threadMs'),
+        streamModelMsPerS: perSecond(modelRounds, 'threadMs'),
+        streamPanelMsPerS: perSecond(replyRounds, 'panelMs'),
+        streamActiveMsPerS: perSecond(replyRounds, 'activeMs'),
+        streamCpuMsPerS: perSecond(replyRounds, 'processMs'),
+        rounds: ROUNDS,
         longestBlockMs: histogram.max / 1e6,
+        cpuBlockMs,
         deltasPerS: DELTAS_PER_S,
-        replyChars: streamed.replyChars,
+        replyChars: replyRounds[0].replyChars,
       }) + '\n',
     );
   } finally {

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { walkWorkspace } from '../../src/tools/workspaceFiles';
 import { runWorkspaceTool, type ToolContext } from '../../src/tools/workspaceTools';
+import { watchCpuBlocks } from '../lib/util';
 
 const runs = Number(process.argv[2] ?? 7);
 const FILES = Number(process.argv[3] ?? 10_000);
@@ -122,18 +123,7 @@ async function main() {
       let summary = '';
       const blocks = monitorEventLoopDelay({ resolution: 1 });
       blocks.enable();
-      // The longest stretch the thread kept the CPU without letting a timer run, in this thread's CPU time
-      // (descheduling by other processes on the machine, which the wall-clock figure above includes, is not in it).
-      let cpuBlockMs = 0;
-      let watching = true;
-      let lastCpu = process.threadCpuUsage();
-      const watch = () => {
-        const now = process.threadCpuUsage();
-        cpuBlockMs = Math.max(cpuBlockMs, (now.user + now.system - lastCpu.user - lastCpu.system) / 1000);
-        lastCpu = now;
-        if (watching) setTimeout(watch, 0);
-      };
-      setTimeout(watch, 0);
+      const cpuBlocks = watchCpuBlocks();
       for (let r = 0; r < runs; r++) {
         const start = performance.now();
         const cpu0 = process.cpuUsage();
@@ -144,7 +134,7 @@ async function main() {
         summary = out.summary ?? '';
       }
       blocks.disable();
-      watching = false;
+      const cpuBlockMs = cpuBlocks.stop();
       clearInterval(sampler);
       results.push({ ...c, ...stats(times), cpuMedian: stats(cpu).median, summary, longestBlockMs: blocks.max / 1e6, cpuBlockMs, rssGrowthMB: (rssPeak - rssBefore) / 2 ** 20 });
     }
