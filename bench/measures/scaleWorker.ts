@@ -9,9 +9,9 @@
 //     Parley's own work and the model's timers run on this thread): the main thread's CPU time per second
 //     (process.threadCpuUsage, less the time the bench panel spends applying posts as the webview would), the same
 //     for the model alone (Parley's share is the difference), event-loop active time per second
-//     (performance.eventLoopUtilization: wall-clock inside callbacks, so a loaded machine inflates it), and the longest
-//     block in the thread's CPU time (bench/lib/util.ts watchCpuBlocks) beside the wall-clock one of the thread (monitorEventLoopDelay's max, 1 ms resolution). SCALE_PROFILE=<file>
-//     writes a CPU profile of that window.
+//     (performance.eventLoopUtilization: wall-clock inside callbacks, so a loaded machine inflates it); and the
+//     longest block in the thread's CPU time (bench/lib/util.ts watchCpuBlocks) beside the wall-clock one
+//     (monitorEventLoopDelay's max, 1 ms resolution). SCALE_PROFILE=<file> writes a CPU profile of a window.
 // Prints one JSON line.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
