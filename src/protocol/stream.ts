@@ -33,6 +33,8 @@ export const UsageSchema = v.object({
    * what the conversation fills of the context window.
    */
   contextTokens: v.optional(finiteNumber),
+  /** US dollars the provider bills for tools it ran (Claude's web search, per search), on top of the tokens. */
+  serverToolCost: v.optional(finiteNumber),
 });
 export type Usage = v.InferOutput<typeof UsageSchema>;
 

@@ -4,7 +4,7 @@
 import type { Anthropic as AnthropicClient } from '@anthropic-ai/sdk';
 import type { ChatConfig, FinishNote, FinishReason, Usage } from '../protocol';
 import { currentTurnStart, ThinkingBlocks, thinkingMissing, thinkingParams, type ThinkingParam } from './anthropicThinking';
-import { ServerToolBlocks, takesWebSearch, webSearchTools } from './anthropicWebSearch';
+import { ServerToolBlocks, takesWebSearch, webSearchCost, webSearchTools } from './anthropicWebSearch';
 import { describeCapabilities } from './capabilities';
 import { ParleyError, streamCutOff } from './errors';
 import { retryAwareFetch } from './fetch';
@@ -229,6 +229,8 @@ async function* readEvents(stream: AsyncIterable<AnthropicClient.RawMessageStrea
         input = inputUsage(event.usage) ?? input;
         const usage: Usage = { ...input };
         if (typeof event.usage?.output_tokens === 'number') usage.outputTokens = event.usage.output_tokens;
+        const searches = webSearchCost(event.usage);
+        if (searches !== undefined) usage.serverToolCost = searches;
         yield { type: 'usage', usage };
         break;
       }

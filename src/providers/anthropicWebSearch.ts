@@ -19,6 +19,14 @@ import type { AdapterEvent } from './types';
 
 /** How many searches Claude may run in one response (`max_uses`; Anthropic sets no default, each costs money). */
 export const WEB_SEARCH_MAX_USES = 5;
+/** Anthropic bills web search per search, besides the tokens: $10 per 1,000 searches (its pricing page). */
+export const WEB_SEARCH_USD = 10 / 1000;
+
+/** The price of the searches a response's usage counts (`server_tool_use.web_search_requests`). */
+export function webSearchCost(usage: { server_tool_use?: { web_search_requests?: number | null } | null } | null | undefined): number | undefined {
+  const searches = usage?.server_tool_use?.web_search_requests;
+  return typeof searches === 'number' && searches > 0 ? searches * WEB_SEARCH_USD : undefined;
+}
 
 /** Models with web search (Anthropic's web search tool docs: Claude 3.5 Haiku, 3.7 Sonnet, every Claude 4 and later). */
 export const takesWebSearch = (model: string) => /claude-3-5-haiku|claude-3-7-sonnet|claude-(?:sonnet|opus|haiku)-(?:4|[5-9])|claude-(?:mythos|fable)/.test(model);

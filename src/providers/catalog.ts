@@ -163,8 +163,8 @@ export function mergeFacts(catalog: ModelFacts, listed: ListedModel | undefined,
 const NOT_CHAT = /whisper|(?:^|[-/_])tts(?:$|[-_])|text-to-speech|playai|orpheus|transcribe|embed|moderation|(?:^|[-/_])guard|prompt-guard|safeguard|dall-e|imagen|(?:^|[-/])veo-|gpt-image|(?:^|-)aqa$|rerank|(?:^|-)audio(?:$|-)|realtime|lyria/i;
 export const canChat = (id: string) => !NOT_CHAT.test(id);
 
-/** The cost of a reply in US dollars: cached input at the cached price, cache writes at the write price. */
-export function costOf(usage: { inputTokens?: number; outputTokens?: number; cachedInputTokens?: number; cacheWriteTokens?: number }, price: Price): number {
+/** The cost of a reply in US dollars: cached input at the cached price, cache writes at the write price, plus what the provider's own tools cost. */
+export function costOf(usage: { inputTokens?: number; outputTokens?: number; cachedInputTokens?: number; cacheWriteTokens?: number; serverToolCost?: number }, price: Price): number {
   const cached = usage.cachedInputTokens ?? 0;
   const written = usage.cacheWriteTokens ?? 0;
   const uncached = Math.max(0, (usage.inputTokens ?? 0) - cached - written);
@@ -173,6 +173,7 @@ export function costOf(usage: { inputTokens?: number; outputTokens?: number; cac
     uncached * perToken(price.input) +
     cached * perToken(price.cachedInput ?? price.input) +
     written * perToken(price.cacheWrite ?? price.input) +
-    (usage.outputTokens ?? 0) * perToken(price.output)
+    (usage.outputTokens ?? 0) * perToken(price.output) +
+    (usage.serverToolCost ?? 0)
   );
 }

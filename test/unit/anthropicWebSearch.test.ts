@@ -12,6 +12,7 @@ import { WEB_SEARCH_MAX_USES } from '../../src/providers/anthropicWebSearch';
 import { anthropicModelList, event, messageEvents, messageStream } from '../fakes/anthropicFormat';
 import { FakeServer } from '../fakes/server';
 import { baseConfig, MemorySecrets, RecordingClient, tempDir } from './helpers';
+import { costOf } from '../../src/providers/catalog';
 
 const MODEL = 'claude-sonnet-4-6';
 const WEB_SEARCH = { type: 'web_search_20250305', name: 'web_search', max_uses: WEB_SEARCH_MAX_USES };
@@ -161,7 +162,10 @@ describe("Anthropic's web search (server_tool_use, web_search_tool_result, citat
       { arguments: '{"query": "weather NYC today"}', textOffset: before.length, status: 'done', summary: '1 result' },
     );
     assert.equal(card.result, '1. Weather in New York City in May 2025 (New York) - detailed Weather Forecast for a month\n   https://world-weather.info/forecast/usa/new_york/may-2025/');
-    assert.deepEqual(reply.usage, { inputTokens: 10682, outputTokens: 510 });
+    // The search is billed besides the tokens ($10 per 1,000 searches), and counted in the reply's cost.
+    assert.deepEqual(reply.usage, { inputTokens: 10682, outputTokens: 510, serverToolCost: 0.01 });
+    // (The packaged catalog has no price for this model, so the reply's cost is unknown here.)
+    assert.ok(Math.abs(costOf(reply.usage!, { input: 3, output: 15 }) - ((10682 * 3 + 510 * 15) / 1e6 + 0.01)) < 1e-12);
   });
 
   it('an input_json_delta without partial_json (seen in recorded streams) adds nothing to the query', async () => {
