@@ -25,6 +25,8 @@ import { onHostMessage, post } from './vscode';
 import './styles.css';
 import './toolCards.css';
 
+// Stamps the bench reads for the restore's timeline (bench/lib/restoreTimeline.ts).
+performance.mark('parley:boot');
 const app = document.getElementById('app')!;
 // Lit falls back to <style> elements where adopted stylesheets are missing; give them the page's nonce.
 (window as unknown as { litNonce?: string }).litNonce = app.dataset.nonce;
@@ -165,6 +167,7 @@ function handle(message: HostMessage): void {
       }
       if (changedChat) scroll.toEnd();
       else afterContentChange();
+      performance.mark('parley:state');
       return;
     }
     case 'update': {
@@ -385,4 +388,5 @@ window.addEventListener('blur', () => controls.flush());
 
 onHostMessage(handle);
 post({ type: 'ready' });
+performance.mark('parley:ready');
 prompt.focus();
