@@ -18,6 +18,7 @@ import { Prompts, usesBuiltins } from './prompts';
 import { KeysArea } from './keysArea';
 import { chatWithToolEvent, isToolEvent } from './toolCalls';
 import { ToolPicker } from './toolPicker';
+import { fromHost, hostAnswered, showSavedState } from './savedState';
 import { ScrollFollow } from './scrollFollow';
 import { ServerToolsRow } from './serverTools';
 import { adopt, panelModel, sendBlockedReason, state, streaming } from './store';
@@ -25,8 +26,6 @@ import { onHostMessage, post } from './vscode';
 import './styles.css';
 import './toolCards.css';
 
-// Stamps the bench reads for the restore's timeline (bench/lib/restoreTimeline.ts).
-performance.mark('parley:boot');
 const app = document.getElementById('app')!;
 // Lit falls back to <style> elements where adopted stylesheets are missing; give them the page's nonce.
 (window as unknown as { litNonce?: string }).litNonce = app.dataset.nonce;
@@ -167,7 +166,6 @@ function handle(message: HostMessage): void {
       }
       if (changedChat) scroll.toEnd();
       else afterContentChange();
-      performance.mark('parley:state');
       return;
     }
     case 'update': {
@@ -271,7 +269,7 @@ function sendText(text: string, fillBuiltins: boolean): boolean {
 let sendWhenLoaded = false;
 
 function sendFromInput(): void {
-  if (!state.chat && prompt.value.trim()) {
+  if (!hostAnswered && prompt.value.trim()) {
     sendWhenLoaded = true;
     say('Loading the chat: your message goes as soon as it is ready.');
     return;
@@ -386,7 +384,10 @@ listenForClicks({
 
 window.addEventListener('blur', () => controls.flush());
 
-onHostMessage(handle);
+onHostMessage((message) => fromHost(message, handle));
 post({ type: 'ready' });
+// Stamps the bench reads for the restore's timeline (bench/lib/restoreTimeline.ts), with parley:snapshot and :state.
 performance.mark('parley:ready');
+// A panel restored after a reload: its chat as it was, while the host answers `ready`.
+showSavedState(handle);
 prompt.focus();

@@ -2,8 +2,8 @@
 // Stamps come from four clocks on this machine, all wall-clock based: the bench's own, the preloaded probe in the
 // extension host (process start, require of dist/extension.js, activate()), Parley's "Restored the chat panel" log
 // line (deserialize, html set, ready received, state posted, as offsets from activate()), and the page's and the
-// webview's performance marks (VS Code's webview/webviewElement/* in the workbench page; parley:boot, :snapshot,
-// :ready, :state in the webview), the browser's read through a measured clock offset.
+// webview's performance marks (VS Code's webview/webviewElement/* in the workbench page; parley:ready, :snapshot,
+// :state in the webview), the browser's read through a measured clock offset.
 import { readFileSync } from 'node:fs';
 import type { Frame } from 'playwright-core';
 import { parseRestoreLine } from '../../src/host/restoreTrace';
@@ -32,9 +32,8 @@ const STEPS: Step[] = [
   { label: 'deserializeWebviewPanel → webview html set', owner: 'Parley', from: 'deserialize', to: 'html' },
   { label: 'html set → the workbench sets the webview\'s content', owner: 'VS Code', from: 'html', to: 'setContent' },
   { label: 'content set → webview document starts loading', owner: 'VS Code', from: 'setContent', to: 'document' },
-  { label: 'document → webview/main.ts runs (bundle and its chunks fetched, parsed)', owner: 'both', from: 'document', to: 'boot' },
-  { label: 'main.ts runs → saved chat shown (vscode.getState)', owner: 'Parley', from: 'boot', to: 'snapshot' },
-  { label: 'main.ts runs → ready posted', owner: 'Parley', from: 'boot', to: 'readyPosted' },
+  { label: 'document → webview/main.ts posts ready (bundle and its chunks fetched, parsed, run)', owner: 'both', from: 'document', to: 'readyPosted' },
+  { label: 'ready posted → saved chat shown (vscode.getState)', owner: 'Parley', from: 'readyPosted', to: 'snapshot' },
   { label: 'ready posted → host hears it', owner: 'VS Code', from: 'readyPosted', to: 'ready' },
   { label: 'host hears ready → state posted (history, keys, model lists)', owner: 'Parley', from: 'ready', to: 'state' },
   { label: 'state posted → applied in the webview', owner: 'both', from: 'state', to: 'applied' },
@@ -70,7 +69,7 @@ export async function restoreStamps(session: BenchSession, frame: Frame, up: num
   }));
   at.document = inner.origin + offset;
   const firstMark = (name: string) => inner.marks.find(([n]) => n === name)?.[1];
-  for (const [name, key] of [['parley:boot', 'boot'], ['parley:snapshot', 'snapshot'], ['parley:ready', 'readyPosted'], ['parley:state', 'applied']] as const) {
+  for (const [name, key] of [['parley:ready', 'readyPosted'], ['parley:snapshot', 'snapshot'], ['parley:state', 'applied']] as const) {
     const t = firstMark(name);
     if (t !== undefined) at[key] = inner.origin + t + offset;
   }

@@ -90,7 +90,8 @@ async function restoreRuns(session: BenchSession, runs: number): Promise<Stamps[
   const timelines: Stamps[] = [];
   for (let i = 0; i < runs; i++) {
     const hostsBefore = probeEvents(session.probeDir).length;
-    await vs.reload({ timeoutMs: 90_000 });
+    // VS Code's own reload: the workbench saves its state (the webview's included) before it goes.
+    await vs.reload({ timeoutMs: 90_000, command: true });
     const up = now();
     const panel = vs.webview();
     // "Chat" is the layout's placeholder: any other title is the chat's, shown.

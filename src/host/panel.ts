@@ -3,7 +3,7 @@ import type { HostMessage } from '../protocol';
 import type { ChatService, Client } from './chatService';
 import { chatTitleIn, panelTitle } from './panelTitle';
 import type { RestoreTrace } from './restoreTrace';
-import { webviewHtml } from './webviewHtml';
+import { staticChunks, webviewHtml } from './webviewHtml';
 
 export const PANEL_VIEW_TYPE = 'parley.chat';
 
@@ -15,7 +15,7 @@ export function attachWebview(webview: vscode.Webview, extensionUri: vscode.Uri,
   const root = vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
   webview.options = { enableScripts: true, localResourceRoots: [root] };
   const asset = (name: string) => webview.asWebviewUri(vscode.Uri.joinPath(root, name)).toString();
-  webview.html = webviewHtml({ cspSource: webview.cspSource, script: asset('main.js'), styles: [asset('codicon.css'), asset('katex/katex.min.css'), asset('main.css')] });
+  webview.html = webviewHtml({ cspSource: webview.cspSource, script: asset('main.js'), styles: [asset('codicon.css'), asset('katex/katex.min.css'), asset('main.css')], preload: staticChunks(root.fsPath).map(asset) });
   trace?.mark('html');
   const client: Client = {
     post: (message) => {
@@ -70,6 +70,10 @@ export class ChatPanel {
 
   static restore(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, service: ChatService, trace?: RestoreTrace): void {
     trace?.mark('deserialize');
+    // What the first state needs (the history, the model catalog) loads while the page does; failures are the
+    // `ready` handler's to report.
+    service.load().catch(() => undefined);
+    service.models.loadCatalog().catch(() => undefined);
     ChatPanel.current?.panel.dispose();
     new ChatPanel(panel, extensionUri, service, trace);
   }
