@@ -1,6 +1,7 @@
 // Builds the extension host (CommonJS for Node), one lazily loaded chunk per provider SDK, and the webview.
 import * as esbuild from 'esbuild';
-import { cpSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -23,6 +24,22 @@ const lazySdks = {
   setup(build) {
     const filter = new RegExp(`^(${Object.keys(sdkChunks).map((n) => n.replace(/[/@]/g, '\\$&')).join('|')})$`);
     build.onResolve({ filter }, (args) => ({ path: `./sdk/${sdkChunks[args.path]}.js`, external: true }));
+  },
+};
+
+/**
+ * dist/webview/preload.json: the chunks main.js imports statically (code it shares with the lazy chunks). The panel's
+ * HTML names them as modulepreload links so that they load beside main.js, not after it (src/host/webviewAssets.ts).
+ */
+const preloadList = {
+  name: 'preload-list',
+  setup(build) {
+    build.onEnd((result) => {
+      const main = result.metafile?.outputs['dist/webview/main.js'];
+      if (!main) return;
+      const chunks = main.imports.filter((i) => i.kind === 'import-statement').map((i) => path.relative('dist/webview', i.path));
+      writeFileSync('dist/webview/preload.json', JSON.stringify(chunks) + '\n');
+    });
   },
 };
 
@@ -73,6 +90,8 @@ function webviewBuild() {
     format: 'esm',
     target: 'chrome120',
     loader: { '.ttf': 'file' },
+    metafile: true,
+    plugins: [preloadList],
   };
 }
 

@@ -8,6 +8,7 @@ import { HistoryStore } from './host/history';
 import { KeyStore } from './host/keys';
 import { migrateKeysFromSettings } from './host/keyMigration';
 import { ChatPanel, ChatViewProvider, PANEL_VIEW_TYPE } from './host/panel';
+import { RestoreTrace } from './host/restoreTrace';
 import { readSettings } from './host/settings';
 import { vscodeHost } from './host/vscodeHost';
 import { registerChatModelProviders } from './lm/chatModelProvider';
@@ -110,7 +111,7 @@ export function activate(context: vscode.ExtensionContext): ParleyApi {
       await host.openDocument!(chatToMarkdown(chat), 'markdown');
     }),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel) => ChatPanel.restore(panel, context.extensionUri, service),
+      deserializeWebviewPanel: async (panel) => ChatPanel.restore(panel, context.extensionUri, service, new RestoreTrace(started, (line) => log.info(line))),
     }),
     vscode.window.registerWebviewViewProvider(ChatViewProvider.viewType, new ChatViewProvider(context.extensionUri, service), { webviewOptions: { retainContextWhenHidden: true } }),
     vscode.workspace.onDidChangeConfiguration((e) => {

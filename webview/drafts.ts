@@ -7,11 +7,11 @@ interface SavedView {
 }
 
 export class Drafts {
-  private readonly saved: SavedView = viewState.get<SavedView>();
+  private readonly drafts: Record<string, string> = viewState.get<SavedView>().drafts ?? {};
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   of(chatId: string): string {
-    return this.saved.drafts?.[chatId] ?? '';
+    return this.drafts[chatId] ?? '';
   }
 
   saveSoon(chatId: string | undefined, text: string): void {
@@ -22,10 +22,8 @@ export class Drafts {
   saveNow(chatId: string | undefined, text: string): void {
     clearTimeout(this.timer);
     if (!chatId) return;
-    const drafts = { ...this.saved.drafts };
-    if (text) drafts[chatId] = text;
-    else delete drafts[chatId];
-    this.saved.drafts = drafts;
-    viewState.set(this.saved);
+    if (text) this.drafts[chatId] = text;
+    else delete this.drafts[chatId];
+    viewState.update<SavedView>({ drafts: this.drafts });
   }
 }

@@ -18,6 +18,7 @@ import { Prompts, usesBuiltins } from './prompts';
 import { KeysArea } from './keysArea';
 import { chatWithToolEvent, isToolEvent } from './toolCalls';
 import { ToolPicker } from './toolPicker';
+import { fromHost, hostAnswered, showSavedState } from './savedState';
 import { ScrollFollow } from './scrollFollow';
 import { ServerToolsRow } from './serverTools';
 import { adopt, panelModel, sendBlockedReason, state, streaming } from './store';
@@ -268,7 +269,7 @@ function sendText(text: string, fillBuiltins: boolean): boolean {
 let sendWhenLoaded = false;
 
 function sendFromInput(): void {
-  if (!state.chat && prompt.value.trim()) {
+  if (!hostAnswered && prompt.value.trim()) {
     sendWhenLoaded = true;
     say('Loading the chat: your message goes as soon as it is ready.');
     return;
@@ -383,6 +384,10 @@ listenForClicks({
 
 window.addEventListener('blur', () => controls.flush());
 
-onHostMessage(handle);
+onHostMessage((message) => fromHost(message, handle));
 post({ type: 'ready' });
+// Stamps the bench reads for the restore's timeline (bench/lib/restoreTimeline.ts), with parley:snapshot and :state.
+performance.mark('parley:ready');
+// A panel restored after a reload: its chat as it was, while the host answers `ready`.
+showSavedState(handle);
 prompt.focus();

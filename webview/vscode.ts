@@ -22,11 +22,13 @@ export function onHostMessage(handler: (message: HostMessage) => void): void {
   });
 }
 
+/** The webview's own state (kept by VS Code while the panel is hidden and across reloads); parts kept by different modules. */
 export const viewState = {
   get<T>(): Partial<T> {
     return (api.getState() as Partial<T>) ?? {};
   },
-  set<T>(state: T): void {
-    api.setState(state);
+  /** Replaces the parts named in `patch`, keeps the others. */
+  update<T>(patch: Partial<T>): void {
+    api.setState({ ...(api.getState() as object | undefined), ...patch });
   },
 };

@@ -2,25 +2,35 @@ import * as vscode from 'vscode';
 import type { HostMessage } from '../protocol';
 import type { ChatService, Client } from './chatService';
 import { chatTitleIn, panelTitle } from './panelTitle';
-import { webviewHtml } from './webviewHtml';
+import type { RestoreTrace } from './restoreTrace';
+import { staticChunks, webviewHtml } from './webviewHtml';
 
 export const PANEL_VIEW_TYPE = 'parley.chat';
 
-/** Wires one webview (editor panel or sidebar view) to the chat service; `onTitle` hears the shown chat's title. */
-export function attachWebview(webview: vscode.Webview, extensionUri: vscode.Uri, service: ChatService, onTitle?: (title: string) => void): vscode.Disposable {
+/**
+ * Wires one webview (editor panel or sidebar view) to the chat service; `onTitle` hears the shown chat's title,
+ * `trace` (a panel restored after a reload) is told when the page is set, says it is ready and gets its first state.
+ */
+export function attachWebview(webview: vscode.Webview, extensionUri: vscode.Uri, service: ChatService, onTitle?: (title: string) => void, trace?: RestoreTrace): vscode.Disposable {
   const root = vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
   webview.options = { enableScripts: true, localResourceRoots: [root] };
   const asset = (name: string) => webview.asWebviewUri(vscode.Uri.joinPath(root, name)).toString();
-  webview.html = webviewHtml({ cspSource: webview.cspSource, script: asset('main.js'), styles: [asset('codicon.css'), asset('katex/katex.min.css'), asset('main.css')] });
+  webview.html = webviewHtml({ cspSource: webview.cspSource, script: asset('main.js'), styles: [asset('codicon.css'), asset('katex/katex.min.css'), asset('main.css')], preload: staticChunks(root.fsPath).map(asset) });
+  trace?.mark('html');
   const client: Client = {
     post: (message) => {
       const title = onTitle && chatTitleIn(message);
       if (title !== undefined) onTitle!(title);
-      return webview.postMessage(message);
+      const posted = webview.postMessage(message);
+      if (message.type === 'state') trace?.mark('state');
+      return posted;
     },
   };
   const disconnect = service.connect(client);
-  const listener = webview.onDidReceiveMessage((raw) => service.handle(client, raw));
+  const listener = webview.onDidReceiveMessage((raw) => {
+    if ((raw as { type?: unknown })?.type === 'ready') trace?.mark('ready');
+    return service.handle(client, raw);
+  });
   return new vscode.Disposable(() => {
     disconnect();
     listener.dispose();
@@ -58,9 +68,14 @@ export class ChatPanel {
     return new ChatPanel(panel, extensionUri, service);
   }
 
-  static restore(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, service: ChatService): void {
+  static restore(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, service: ChatService, trace?: RestoreTrace): void {
+    trace?.mark('deserialize');
+    // What the first state needs (the history, the model catalog) loads while the page does; failures are the
+    // `ready` handler's to report.
+    service.load().catch(() => undefined);
+    service.models.loadCatalog().catch(() => undefined);
     ChatPanel.current?.panel.dispose();
-    new ChatPanel(panel, extensionUri, service);
+    new ChatPanel(panel, extensionUri, service, trace);
   }
 
   /** Moves keyboard focus into the panel's input. */
@@ -72,14 +87,14 @@ export class ChatPanel {
     return true;
   }
 
-  private constructor(readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri, service: ChatService) {
+  private constructor(readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri, service: ChatService, trace?: RestoreTrace) {
     ChatPanel.current = this;
     // Line-drawn icons in the colours of VS Code's own tab icons (an <img> cannot take the theme's currentColor).
     panel.iconPath = { light: vscode.Uri.joinPath(extensionUri, 'media', 'parley-light.svg'), dark: vscode.Uri.joinPath(extensionUri, 'media', 'parley-dark.svg') };
     const connection = attachWebview(panel.webview, extensionUri, service, (title) => {
       const next = panelTitle(title);
       if (panel.title !== next) panel.title = next;
-    });
+    }, trace);
     panel.onDidDispose(() => {
       connection.dispose();
       if (ChatPanel.current === this) ChatPanel.current = undefined;

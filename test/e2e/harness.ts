@@ -93,8 +93,12 @@ export interface Session {
   quickPick(label: string, opts?: { timeoutMs?: number }): Promise<void>;
   /** Saves RUN/<name>.png and returns its path. */
   screenshot(name: string): Promise<string>;
-  /** Reloads the workbench and waits for it again. */
-  reload(opts?: { timeoutMs?: number }): Promise<void>;
+  /**
+   * Reloads the workbench and waits for it again: as the browser's reload (F5) by default, or with `command` through
+   * VS Code's "Developer: Reload Window", which saves the workbench's state first (webviews' `setState` included: after
+   * an F5, code-server has only what its last periodic save, every 60 s, wrote).
+   */
+  reload(opts?: { timeoutMs?: number; command?: boolean }): Promise<void>;
   /** Process ids of the extension host(s) of this session's code-server (to kill one in a test). */
   extensionHostPids(): number[];
   /** Closes the browser, stops code-server (whole process group), deletes the browser profile; safe to call twice. */
@@ -242,8 +246,12 @@ function makeSession(s: {
     return file;
   }
 
-  async function reload({ timeoutMs = 60_000 } = {}) {
-    await page.reload();
+  async function reload({ timeoutMs = 60_000, command = false } = {}) {
+    if (command) {
+      const navigated = page.waitForEvent('framenavigated', { predicate: (f) => f === page.mainFrame(), timeout: timeoutMs });
+      await runCommand('Developer: Reload Window');
+      await navigated;
+    } else await page.reload();
     await waitForWorkbench(page, timeoutMs);
   }
 

@@ -128,17 +128,27 @@ describe('e2e: attachments, prompts, reload, export', function () {
     assert.equal((await replies().last().locator('.message-body').innerText()).trim(), 'Il gatto dorme.');
   });
 
-  it('the chat comes back after a reload of the window, with its history, without any command', async function () {
+  it('the chat comes back after a reload of the window, with its history, without any command, shown from its saved state before the host answers', async function () {
     const texts = async () => (await panel.locator('article.message .message-body').allInnerTexts()).map((t) => t.trim());
     const before = await texts();
     assert.ok(before.length >= 4);
-    await vs.reload();
+    // VS Code's own reload (it saves the webview's state first).
+    await vs.reload({ command: true });
     // No Parley command: the restored tab activates Parley (onWebviewPanel) and its serializer reconnects it.
     panel = vs.webview();
     // The extension host starts anew first: on a loaded machine that alone can take half a minute.
     await panel.locator('textarea#prompt').waitFor({ timeout: 90_000 });
     await until(texts, (t) => t.length === before.length);
     assert.deepEqual(await texts(), before);
+    // The page showed the chat it had saved (vscode.setState) first, and the host's state after it.
+    const marks = await until(
+      () => panel.locator('body').evaluate(() => performance.getEntriesByType('mark').map((m) => [m.name, m.startTime] as [string, number])),
+      (m) => m.some(([n]) => n === 'parley:state'),
+      'the host\'s state in the restored panel',
+    );
+    const at = (name: string) => marks.find(([n]) => n === name)?.[1];
+    assert.ok(at('parley:snapshot') !== undefined, `the saved chat was shown (marks: ${JSON.stringify(marks)})`);
+    assert.ok(at('parley:snapshot')! < at('parley:state')!, `before the host's state (marks: ${JSON.stringify(marks)})`);
   });
 
   it('a chat left for another editor in its own group comes back as it was: kept, not rebuilt, the draft still typed', async function () {
