@@ -200,7 +200,7 @@ describe('e2e: chat in a real VS Code', function () {
     await vs.runCommand('Parley: Start Chat');
     panel = vs.webview();
     await panel.locator('textarea#prompt').waitFor({ timeout: 90_000 }); // after a reload: the extension host starts anew;
-    await watch(() => panel.locator('#banner').innerText().catch(() => ''), (t) => /Groq no longer lists llama-3\.3-70b-versatile/.test(t));
+    await watch(() => panel.locator('#banner').innerText().catch(() => ''), (t) => /Groq no longer lists llama-3\.3-70b-versatile/.test(t), 90_000); // the model list is fetched anew first
     assert.match(await panel.locator('article.message.user').last().innerText(), /still there\?/, 'the history is kept');
     await vs.screenshot('model-gone-after-reload');
     await panel.locator('#banner').getByRole('button', { name: 'Switch to openai/gpt-oss-20b' }).click();
