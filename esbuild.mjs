@@ -1,31 +1,45 @@
-// Builds the extension host (CommonJS for Node), one lazily loaded chunk per provider SDK, and the webview.
+// Builds the extension host (CommonJS for Node), the chunks it loads lazily (provider SDKs, the catalog, the tools) and the webview.
 import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
+// `--analyze`: prints what each extension-host output is made of, largest inputs first (esbuild's metafile).
+const analyze = process.argv.includes('--analyze');
 
-// Provider SDKs (and the model catalog) stay out of the main bundle so activation loads none of them; each becomes dist/sdk/<name>.js,
-// loaded by the first `await import('<sdk>')` in its provider's adapter.
+// Provider SDKs (and parts of Parley's own code) stay out of the main bundle so activation loads none of them;
+// each becomes dist/sdk/<name>.js, built from src/sdk-entries/<name>.ts and loaded by its first use: a package by
+// the first `await import('<sdk>')` in its user, Parley's own code through src/chunks.ts.
 export const sdkChunks = {
   'groq-sdk': 'groq',
   openai: 'openai',
   '@anthropic-ai/sdk': 'anthropic',
   '@google/genai': 'google',
-  // not an SDK: the packaged models.dev catalog (src/providers/catalog.ts imports it lazily)
-  '../sdk-entries/catalog': 'catalog',
   // not an SDK: the regex parser search_text checks patterns with (src/tools/regexSafety.ts imports it lazily)
   '@eslint-community/regexpp': 'regexpp',
+  // not SDKs: the packaged models.dev catalog, the workspace and edit tools with their libraries, the review of
+  // proposed edits in VS Code, mime's table of file types and the chat export (src/chunks.ts)
+  './sdk-entries/catalog': 'catalog',
+  './sdk-entries/tools': 'tools',
+  './sdk-entries/editReview': 'editReview',
+  './sdk-entries/mime': 'mime',
+  './sdk-entries/export': 'export',
 };
 
-const lazySdks = {
-  name: 'lazy-sdks',
+/**
+ * An import of a chunk's package (or entry) becomes a require of the chunk, `dir` being dist/sdk as seen from the
+ * output file. The entries in src/sdk-entries themselves import the real package.
+ */
+const lazyChunks = (dir) => ({
+  name: 'lazy-chunks',
   setup(build) {
-    const filter = new RegExp(`^(${Object.keys(sdkChunks).map((n) => n.replace(/[/@]/g, '\\$&')).join('|')})$`);
-    build.onResolve({ filter }, (args) => ({ path: `./sdk/${sdkChunks[args.path]}.js`, external: true }));
+    const filter = new RegExp(`^(${Object.keys(sdkChunks).map((n) => n.replace(/[./@]/g, '\\$&')).join('|')})$`);
+    build.onResolve({ filter }, (args) =>
+      /[\\/]src[\\/]sdk-entries[\\/]/.test(args.importer) ? undefined : { path: `${dir}/${sdkChunks[args.path]}.js`, external: true },
+    );
   },
-};
+});
 
 /**
  * dist/webview/preload.json: the chunks main.js imports statically (code it shares with the lazy chunks). The panel's
@@ -49,6 +63,7 @@ const common = {
   sourcemap: production ? false : 'linked',
   legalComments: production ? 'none' : 'inline',
   logLevel: 'warning',
+  metafile: analyze,
   define: { 'process.env.NODE_ENV': production ? '"production"' : '"development"' },
 };
 
@@ -61,16 +76,19 @@ const builds = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
-    plugins: [lazySdks],
+    plugins: [lazyChunks('./sdk')],
   },
   {
     ...common,
     stdin: undefined,
-    entryPoints: Object.fromEntries(Object.entries(sdkChunks).map(([pkg, name]) => [`sdk/${name}`, `src/sdk-entries/${name}.ts`])),
+    entryPoints: Object.fromEntries(Object.values(sdkChunks).map((name) => [`sdk/${name}`, `src/sdk-entries/${name}.ts`])),
     outdir: 'dist',
     platform: 'node',
     format: 'cjs',
     target: 'node20',
+    // A chunk may load another beside it (the tools' chunk, search_text's regex check from the regexpp chunk).
+    external: ['vscode'],
+    plugins: [lazyChunks('.')],
   },
   webviewBuild(),
 ];
@@ -118,5 +136,6 @@ if (watch) {
   await Promise.all(contexts.map((c) => c.watch()));
   console.log('[esbuild] watching');
 } else {
-  await Promise.all(builds.map((b) => esbuild.build(b)));
+  const results = await Promise.all(builds.map((b) => esbuild.build(b)));
+  if (analyze) for (const r of results.slice(0, 2)) console.log(await esbuild.analyzeMetafile(r.metafile));
 }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { exportChunk } from './chunks';
 import type { Chat, ChatMessage, ProviderId } from './protocol';
 import { registerExtensionModel, type ExtensionModelFunction } from './providers/extensionModels';
 import { providers } from './providers/registry';
@@ -107,8 +108,7 @@ export function activate(context: vscode.ExtensionContext): ParleyApi {
     ),
     vscode.commands.registerCommand('parley.exportChat', async () => {
       const chat = await service.currentChat();
-      const { chatToMarkdown } = await import('./host/export');
-      await host.openDocument!(chatToMarkdown(chat), 'markdown');
+      await host.openDocument!((await exportChunk()).chatToMarkdown(chat), 'markdown');
     }),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel) => ChatPanel.restore(panel, context.extensionUri, service, new RestoreTrace(started, (line) => log.info(line))),

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { basename, isAbsolute, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import mime from 'mime/lite';
+import { mimeChunk } from '../chunks';
 import { MAX_IMAGE_BYTES, type AttachmentInfo } from '../protocol';
 import { ParleyError } from '../providers/errors';
 
@@ -31,10 +31,12 @@ const TEXT_EXTENSIONS = new Set([
   'proto', 'diff', 'patch', 'log', 'gitignore', 'editorconfig',
 ]);
 
-export function mimeTypeOf(path: string): string {
+/** The file's type by its name; mime's table is a chunk of its own (dist/sdk/mime.js), loaded on the first file attached. */
+export async function mimeTypeOf(path: string): Promise<string> {
   const name = basename(path).toLowerCase();
   const ext = name.includes('.') ? name.split('.').pop()! : name;
   if (TEXT_EXTENSIONS.has(ext)) return 'text/plain';
+  const { mime } = await mimeChunk();
   return mime.getType(name) ?? 'application/octet-stream';
 }
 
@@ -118,7 +120,7 @@ export async function readWorkspaceFile(pathOrUri: string, policy: AttachmentPol
   if (stat.size > policy.maxBytes) {
     throw new ParleyError('attachment', `${name} is ${humanSize(stat.size)}; the limit is ${humanSize(policy.maxBytes)} (setting parley.attachments.maxBytes).`);
   }
-  const mimeType = mimeTypeOf(real);
+  const mimeType = await mimeTypeOf(real);
   const bytes = await fs.readFile(real);
   if (bytes.length > policy.maxBytes) throw new ParleyError('attachment', `${name} grew past the size limit while it was read.`);
   const base = { id: randomUUID(), name, source: relativePath, size: bytes.length };

@@ -11,8 +11,7 @@ import { PanelState } from './panelState';
 import { ReplyRunner } from './replyRunner';
 import { Router } from './router';
 import { ToolRunner } from './toolRunner';
-import { combineToolboxes, workspaceToolbox } from '../tools/toolbox';
-import { editToolbox } from '../tools/editToolbox';
+import { combineToolboxes, editToolbox, workspaceToolbox } from '../tools/toolbox';
 import type { Client, ServiceHost } from './serviceHost';
 
 export type { MessageListener } from './chatStore';

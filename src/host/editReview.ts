@@ -2,14 +2,15 @@
 // for the `parley-proposed` scheme) with Accept and Reject in the editor's title bar. An edit the model proposed
 // (propose_edit) is decided there or in its card in the chat; a code block's Apply is decided there. An accepted
 // edit is written as one edit of the file's editor (one Undo takes it back; a new file is one WorkspaceEdit) and
-// saved, only if the file is still what the proposal was made from.
+// saved, only if the file is still what the proposal was made from. A chunk of its own (src/chunks.ts: it needs
+// `vscode`, the tools' chunk does not); editReviewPort.ts registers the provider and commands at activation.
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { ParleyError } from '../providers/errors';
-import { proposeEdit, readTarget, type EditPort, type EditProposal } from '../tools/edits';
+import { toolsChunk } from '../chunks';
+import type { EditPort, EditProposal } from '../tools/edits';
+import { PROPOSED_SCHEME } from '../tools/toolList';
 import type { WorkspaceView } from '../tools/workspaceFiles';
-
-const SCHEME = 'parley-proposed';
 
 interface Pending {
   proposal: EditProposal;
@@ -19,24 +20,18 @@ interface Pending {
 
 export class EditReviews implements EditPort {
   private readonly pending = new Map<string, Pending>();
-  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
-  private decisionListener?: (callId: string, accept: boolean) => void;
 
-  constructor(context: vscode.ExtensionContext, private readonly view: () => WorkspaceView) {
-    context.subscriptions.push(
-      this.changed,
-      vscode.workspace.registerTextDocumentContentProvider(SCHEME, {
-        onDidChange: this.changed.event,
-        provideTextDocumentContent: (uri) => this.pending.get(idOf(uri))?.proposal.after ?? '',
-      }),
-      vscode.commands.registerCommand('parley.acceptProposedEdit', (uri?: vscode.Uri) => this.decideFromEditor(uri, true)),
-      vscode.commands.registerCommand('parley.rejectProposedEdit', (uri?: vscode.Uri) => this.decideFromEditor(uri, false)),
-    );
-  }
+  constructor(
+    private readonly view: () => WorkspaceView,
+    /** Fired when a proposal's content changes (the content provider's onDidChange). */
+    private readonly changed: vscode.EventEmitter<vscode.Uri>,
+    /** Accept/Reject pressed in the diff editor for a model's proposal: the chat's tool call decides it. */
+    private readonly decide: (callId: string, accept: boolean) => void,
+  ) {}
 
-  /** Accept/Reject pressed in the diff editor for a model's proposal: the chat's tool call decides it. */
-  onDecision(listener: (callId: string, accept: boolean) => void): void {
-    this.decisionListener = listener;
+  /** The proposed side of a diff (the `parley-proposed` content provider). */
+  content(uri: vscode.Uri): string {
+    return this.pending.get(idOf(uri))?.proposal.after ?? '';
   }
 
   async review(proposal: EditProposal, callId: string): Promise<void> {
@@ -79,6 +74,7 @@ export class EditReviews implements EditPort {
   /** A code block's Apply: the block as `path`'s new content, or in place of the active editor's selection (or file). */
   async applyCode(code: string, path?: string): Promise<void> {
     const view = this.view();
+    const { proposeEdit, readTarget } = await toolsChunk();
     let proposal: EditProposal;
     // A code block loses its last newline in markdown: a whole file keeps the one it ends with.
     const whole = (current: string | undefined) => (current?.endsWith('\n') && !code.endsWith('\n') ? `${code}\n` : code);
@@ -102,15 +98,16 @@ export class EditReviews implements EditPort {
 
   private async show(id: string): Promise<void> {
     const { proposal: p } = this.pending.get(id)!;
-    const right = vscode.Uri.from({ scheme: SCHEME, path: `/${p.path}`, query: `id=${encodeURIComponent(id)}` });
+    const right = vscode.Uri.from({ scheme: PROPOSED_SCHEME, path: `/${p.path}`, query: `id=${encodeURIComponent(id)}` });
     this.changed.fire(right);
     // A new file is compared with an empty document of the same scheme.
-    const left = p.before === undefined ? vscode.Uri.from({ scheme: SCHEME, path: `/${p.path}`, query: 'id=' }) : vscode.Uri.file(p.absolute);
+    const left = p.before === undefined ? vscode.Uri.from({ scheme: PROPOSED_SCHEME, path: `/${p.path}`, query: 'id=' }) : vscode.Uri.file(p.absolute);
     // Beside the chat, which stays in view for the decision.
     await vscode.commands.executeCommand('vscode.diff', left, right, `${p.path} ↔ proposed by Parley`, { preview: true, preserveFocus: true, viewColumn: besideChat() });
   }
 
-  private async decideFromEditor(uri: vscode.Uri | undefined, accept: boolean): Promise<void> {
+  /** Accept or Reject pressed in the diff editor (or the palette) for `uri`, else for the proposal in view. */
+  async decideFromEditor(uri: vscode.Uri | undefined, accept: boolean): Promise<void> {
     const id = idOf(uri ?? activeProposal());
     const pending = this.pending.get(id);
     if (!pending) {
@@ -118,7 +115,7 @@ export class EditReviews implements EditPort {
       return;
     }
     if (pending.fromTool) {
-      this.decisionListener?.(id, accept);
+      this.decide(id, accept);
       return;
     }
     if (!accept) return this.close(id);
@@ -130,7 +127,7 @@ export class EditReviews implements EditPort {
     this.pending.delete(id);
     // The palette offers Accept/Reject while a proposal waits.
     void vscode.commands.executeCommand('setContext', 'parley.editProposed', this.pending.size > 0);
-    const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.scheme === SCHEME && idOf(t.input.modified) === id);
+    const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.scheme === PROPOSED_SCHEME && idOf(t.input.modified) === id);
     if (tabs.length) await vscode.window.tabGroups.close(tabs, true);
   }
 }
@@ -143,7 +140,7 @@ function besideChat(): vscode.ViewColumn {
 }
 
 function idOf(uri: vscode.Uri | undefined): string {
-  return uri?.scheme === SCHEME ? (new URLSearchParams(uri.query).get('id') ?? '') : '';
+  return uri?.scheme === PROPOSED_SCHEME ? (new URLSearchParams(uri.query).get('id') ?? '') : '';
 }
 
 /** The proposal in view: the active group's, else the one shown in another group (the chat keeps the focus). */
@@ -151,7 +148,7 @@ function activeProposal(): vscode.Uri | undefined {
   const groups = [vscode.window.tabGroups.activeTabGroup, ...vscode.window.tabGroups.all];
   for (const group of groups) {
     const input = group.activeTab?.input;
-    if (input instanceof vscode.TabInputTextDiff && input.modified.scheme === SCHEME) return input.modified;
+    if (input instanceof vscode.TabInputTextDiff && input.modified.scheme === PROPOSED_SCHEME) return input.modified;
   }
   return undefined;
 }

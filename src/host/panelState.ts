@@ -68,7 +68,7 @@ export class PanelState {
       activeRequest,
       pendingAttachments: this.store.pendingFor(chat.id).map(info),
       prompts: promptList(settings.prompts),
-      ...(this.toolbox && (settings.tools?.enabled ?? true) && { tools: this.toolbox.tools().map((t) => t.info) }),
+      ...(this.toolbox && (settings.tools?.enabled ?? true) && { tools: this.toolbox.infos() }),
       ui: this.ui(),
     });
   }

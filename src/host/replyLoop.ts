@@ -80,7 +80,7 @@ export async function runReply(deps: ReplyLoopDeps, chat: Chat, reply: ChatMessa
     });
     await models.loadCatalog();
     const capabilities = models.capabilities(definition.id, chat.config.model);
-    const offered = capabilities.toolCalls === false || !toolSettings.enabled ? [] : offeredTools(deps.toolbox, chat);
+    const offered = capabilities.toolCalls === false || !toolSettings.enabled ? [] : await offeredTools(deps.toolbox, chat);
     const context: StepContext = {
       adapter,
       config: applyCapabilities(chat.config, capabilities),
@@ -153,9 +153,10 @@ export async function runReply(deps: ReplyLoopDeps, chat: Chat, reply: ChatMessa
   }
 }
 
-/** The tools this chat has on. */
-function offeredTools(toolbox: Toolbox | undefined, chat: Chat): OfferedTool[] {
-  return (toolbox?.tools() ?? []).filter((t) => toolIsOn(t.info, chat.config));
+/** The tools this chat has on (with none on, their code is not loaded). */
+async function offeredTools(toolbox: Toolbox | undefined, chat: Chat): Promise<OfferedTool[]> {
+  if (!toolbox?.infos().some((info) => toolIsOn(info, chat.config))) return [];
+  return (await toolbox.tools()).filter((t) => toolIsOn(t.info, chat.config));
 }
 
 /** Calls the reply ended in the middle of (still streaming their arguments, or never run) are cancelled. */

@@ -4,7 +4,7 @@ import type { AttachmentIntake } from './attachmentIntake';
 import { pastedImage } from './attachments';
 import type { ChatLifecycle } from './chatLifecycle';
 import type { ChatStore } from './chatStore';
-import { chatToMarkdown } from './export';
+import { exportChunk } from '../chunks';
 import type { KeyStore } from './keys';
 import type { ModelRefresh } from './modelRefresh';
 import type { PanelState } from './panelState';
@@ -105,7 +105,7 @@ export class Router {
       case 'exportChat': {
         const chat = await store.getOrThrow(msg.chatId);
         if (!host.openDocument) throw new ParleyError('bad-request', 'Export needs an editor.');
-        return host.openDocument(chatToMarkdown(chat), 'markdown');
+        return host.openDocument((await exportChunk()).chatToMarkdown(chat), 'markdown');
       }
       case 'pickAttachment': {
         const chat = await store.getOrThrow(msg.chatId);

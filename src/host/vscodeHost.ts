@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { ServiceHost } from './serviceHost';
 import type { EditorContext } from './prompts';
 import { readSettings } from './settings';
-import { EditReviews } from './editReview';
+import { editReviewPort } from './editReviewPort';
 import { vscodeToolContext } from './toolPort';
 import { vscodeToolbox } from './vscodeTools';
 
@@ -20,7 +20,7 @@ export function vscodeHost(context: vscode.ExtensionContext, log: vscode.LogOutp
     }),
   );
   const editor = () => vscode.window.activeTextEditor ?? lastEditor;
-  const edits = new EditReviews(context, () => vscodeToolContext(() => lastEditor).view);
+  const edits = editReviewPort(context, () => vscodeToolContext(() => lastEditor).view);
 
   return {
     settings: readSettings,

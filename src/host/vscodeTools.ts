@@ -42,7 +42,8 @@ import type { OfferedTool, Toolbox } from '../tools/toolbox';
 import {
   assignToolNames, capDescription, parseToolInput, partByShape, resultText, toolParameters, type ResultPart,
 } from '../tools/vscodeToolNames';
-import { workspaceToolSpecs, type ToolOutput } from '../tools/workspaceTools';
+import { OWN_TOOL_NAMES } from '../tools/toolList';
+import type { ToolOutput } from '../tools/workspaceTools';
 
 const PARLEY_EXTENSION_ID = 'parley.parley';
 
@@ -126,25 +127,23 @@ async function invoke(realName: string, argumentsJson: string, signal: AbortSign
  * Parley cannot know what another extension's tool or an MCP server does.
  */
 export function vscodeToolbox(): Toolbox {
-  // Parley's own tools keep their names; a VS Code tool of the same name gets a suffix.
-  const ownNames = [...workspaceToolSpecs().map((s) => s.name), 'propose_edit'];
-  return {
-    tools: (): OfferedTool[] => {
-      const fromExtensions = extensionToolNames();
-      const listed = vscode.lm.tools.filter((t) => fromExtensions.has(t.name) || isMcpTool(t));
-      const names = assignToolNames(listed.map((t) => t.name), ownNames);
-      const defaultOn = onByDefault();
-      return listed.map((tool) => {
-        const name = names.get(tool.name)!;
-        const description = capDescription(tool.description) || `The tool ${tool.name}.`;
-        const mcp = isMcpTool(tool) ? { server: mcpServerLabel(tool) } : undefined;
-        const info: ToolInfo = { name, description, readOnly: false, source: mcp ? 'mcp' : 'vscode', defaultOn };
-        return {
-          info,
-          spec: { name, description, parameters: toolParameters(tool.inputSchema) },
-          run: (argumentsJson, signal) => invoke(tool.name, argumentsJson, signal, mcp),
-        };
-      });
-    },
+  const tools = (): OfferedTool[] => {
+    const fromExtensions = extensionToolNames();
+    const listed = vscode.lm.tools.filter((t) => fromExtensions.has(t.name) || isMcpTool(t));
+    // Parley's own tools keep their names; a VS Code tool of the same name gets a suffix.
+    const names = assignToolNames(listed.map((t) => t.name), OWN_TOOL_NAMES);
+    const defaultOn = onByDefault();
+    return listed.map((tool) => {
+      const name = names.get(tool.name)!;
+      const description = capDescription(tool.description) || `The tool ${tool.name}.`;
+      const mcp = isMcpTool(tool) ? { server: mcpServerLabel(tool) } : undefined;
+      const info: ToolInfo = { name, description, readOnly: false, source: mcp ? 'mcp' : 'vscode', defaultOn };
+      return {
+        info,
+        spec: { name, description, parameters: toolParameters(tool.inputSchema) },
+        run: (argumentsJson, signal) => invoke(tool.name, argumentsJson, signal, mcp),
+      };
+    });
   };
+  return { infos: () => tools().map((t) => t.info), tools: () => Promise.resolve(tools()) };
 }

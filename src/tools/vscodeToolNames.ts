@@ -1,7 +1,7 @@
 // The pure half of VS Code's language-model tools as Parley tools (src/host/vscodeTools.ts has the half that
 // talks to `vscode.lm`): names a provider accepts for tools whose VS Code names it may not, and a tool result's
 // parts as the one text a tool result is in Parley. No `vscode` import, so unit tests run it as is.
-import { MAX_OUTPUT_CHARS } from './workspaceTools';
+import { MAX_OUTPUT_CHARS } from './toolList';
 
 /** OpenAI's rule for function names (the strictest of the providers); it also passes the protocol's toolName. */
 export const PROVIDER_TOOL_NAME = /^[a-zA-Z0-9_-]{1,64}$/;

@@ -1,6 +1,7 @@
 // The read-only workspace tools a model may call: each with a valibot schema (its JSON schema for the providers
 // is derived from it), and a run that returns text for the model. Bad arguments, paths outside the workspace,
 // binary or huge files become results the model can read, never exceptions that end the reply.
+// Part of the tools' chunk (src/sdk-entries/tools.ts), loaded by the first reply that offers tools.
 import { closeSync, fstatSync, openSync, promises as fs, readSync } from 'node:fs';
 import { toJsonSchema } from '@valibot/to-json-schema';
 import picomatch from 'picomatch';
@@ -8,6 +9,8 @@ import * as v from 'valibot';
 import { ParleyError } from '../providers/errors';
 import type { ToolSpec } from '../providers/types';
 import { nestsRepetition } from './regexSafety';
+import { MAX_OUTPUT_CHARS, WORKSPACE_TOOLS, workspaceToolInfo, type WorkspaceToolName } from './toolList';
+import type { OfferedTool } from './toolbox';
 import { resolveToolPath, walkWorkspace, type WorkspaceFile, type WorkspaceView } from './workspaceFiles';
 
 /** What VS Code tells the tools beyond the files (the extension's port; absent in plain Node). */
@@ -33,14 +36,12 @@ export interface ToolOutput {
   summary?: string;
 }
 
-/** Largest text a tool returns to the model; longer output is cut with a note saying so. */
-export const MAX_OUTPUT_CHARS = 60_000;
 /** Files larger than this are not read whole (read_file asks for a line range instead); search skips them. */
 const MAX_FILE_BYTES = 2 * 1024 * 1024;
 
 interface WorkspaceTool<S extends v.GenericSchema> {
-  name: string;
-  description: string;
+  /** Its description is in toolList.ts, with the name. */
+  name: WorkspaceToolName;
   args: S;
   run(args: v.InferOutput<S>, ctx: ToolContext): Promise<ToolOutput>;
 }
@@ -93,7 +94,6 @@ const readArgs = v.object({ path, startLine: v.optional(line), endLine: v.option
 
 const readFile: WorkspaceTool<typeof readArgs> = {
   name: 'read_file',
-  description: 'Read a text file of the workspace, whole or a range of lines (1-based, inclusive). Lines come back numbered.',
   args: readArgs,
   async run(args, ctx) {
     const file = await resolveToolPath(args.path, ctx.view);
@@ -123,7 +123,6 @@ const listArgs = v.object({
 
 const listFiles: WorkspaceTool<typeof listArgs> = {
   name: 'list_files',
-  description: 'List the workspace files (without .gitignored and files.exclude paths), optionally only those matching a glob such as src/**/*.ts.',
   args: listArgs,
   async run(args, ctx) {
     const matches = globMatcher(args.glob);
@@ -150,7 +149,6 @@ const searchArgs = v.object({
 
 const searchText: WorkspaceTool<typeof searchArgs> = {
   name: 'search_text',
-  description: 'Search the text of the workspace files (not .gitignored or excluded ones) for a string or regular expression; returns path:line: text for each match.',
   args: searchArgs,
   async run(args, ctx) {
     let pattern: RegExp;
@@ -197,7 +195,6 @@ const noArgs = v.object({});
 
 const problems: WorkspaceTool<typeof noArgs> = {
   name: 'get_problems',
-  description: "The Problems list of VS Code: errors and warnings of the workspace's files, with file, line and message.",
   args: noArgs,
   async run(_args, ctx) {
     if (!ctx.editor?.problems) return { text: 'The Problems list is not available here.', isError: true };
@@ -208,7 +205,6 @@ const problems: WorkspaceTool<typeof noArgs> = {
 
 const activeEditor: WorkspaceTool<typeof noArgs> = {
   name: 'get_active_editor',
-  description: 'The file open in the active editor, its language, and the selected lines and text if any.',
   args: noArgs,
   async run(_args, ctx) {
     const editor = await ctx.editor?.activeEditor?.();
@@ -220,7 +216,6 @@ const activeEditor: WorkspaceTool<typeof noArgs> = {
 
 const gitDiff: WorkspaceTool<typeof noArgs> = {
   name: 'get_git_diff',
-  description: "The working tree's uncommitted changes as a unified diff (from VS Code's git extension).",
   args: noArgs,
   async run(_args, ctx) {
     if (!ctx.editor?.gitDiff) return { text: 'Git is not available here.', isError: true };
@@ -233,12 +228,24 @@ const gitDiff: WorkspaceTool<typeof noArgs> = {
 // Each tool's schema type differs; the registry only needs them as a list.
 const TOOLS = [readFile, listFiles, searchText, problems, activeEditor, gitDiff] as unknown as WorkspaceTool<v.GenericSchema>[];
 
+/** A tool as the providers are told about it. */
+function specOf(tool: WorkspaceTool<v.GenericSchema>): ToolSpec {
+  const { $schema: _ignored, ...parameters } = toJsonSchema(tool.args, { errorMode: 'ignore' }) as Record<string, unknown>;
+  return { name: tool.name, description: WORKSPACE_TOOLS[tool.name], parameters };
+}
+
 /** The tools as the providers are told about them. */
 export function workspaceToolSpecs(): ToolSpec[] {
-  return TOOLS.map((tool) => {
-    const { $schema: _ignored, ...parameters } = toJsonSchema(tool.args, { errorMode: 'ignore' }) as Record<string, unknown>;
-    return { name: tool.name, description: tool.description, parameters };
-  });
+  return TOOLS.map(specOf);
+}
+
+/** The workspace tools as offered to a reply, each run against the workspace `context()` describes when it runs. */
+export function workspaceTools(context: () => Omit<ToolContext, 'signal'> | undefined): OfferedTool[] {
+  return TOOLS.map((tool) => ({
+    info: workspaceToolInfo(tool.name),
+    spec: specOf(tool),
+    run: (argumentsJson, signal) => runWorkspaceTool(tool.name, argumentsJson, { ...(context() ?? { view: { roots: [], exclude: [] } }), signal }),
+  }));
 }
 
 /**

@@ -5,7 +5,8 @@ import { ToolInfoSchema } from '../../src/protocol';
 import {
   assignToolNames, capDescription, parseToolInput, partByShape, PROVIDER_TOOL_NAME, resultText, sanitizeToolName, sizeText, toolParameters,
 } from '../../src/tools/vscodeToolNames';
-import { MAX_OUTPUT_CHARS, workspaceToolSpecs } from '../../src/tools/workspaceTools';
+import { MAX_OUTPUT_CHARS } from '../../src/tools/toolList';
+import { workspaceToolSpecs } from '../../src/tools/workspaceTools';
 import * as v from 'valibot';
 
 describe('VS Code tools: names', () => {
