@@ -191,13 +191,13 @@ function makeSession(s: {
     return input;
   }
 
-  async function runCommand(title: string, { timeoutMs = 45_000, keyboard = false } = {}) {
+  async function runCommand(title: string, { timeoutMs = 90_000, keyboard = false } = {}) {
     const deadline = Date.now() + timeoutMs;
     let lastError: unknown;
     while (Date.now() < deadline) {
       try {
         const input = await openPalette();
-        await input.fill('>' + title);
+        await input.fill('>' + title, { timeout: 3000 });
         // Exact title match; the label may be split by highlight spans, so compare text content.
         const row = page.locator(QUICK_ROW).filter({ has: page.locator('.label-name', { hasText: exact(title) }) });
         await row.first().waitFor({ state: 'visible', timeout: Math.min(1500, Math.max(500, deadline - Date.now())) });
