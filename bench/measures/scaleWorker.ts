@@ -11,7 +11,9 @@
 //     for the model alone (Parley's share is the difference), event-loop active time per second
 //     (performance.eventLoopUtilization: wall-clock inside callbacks, so a loaded machine inflates it); and the
 //     longest block in the thread's CPU time (bench/lib/util.ts watchCpuBlocks) beside the wall-clock one
-//     (monitorEventLoopDelay's max, 1 ms resolution). SCALE_PROFILE=<file> writes a CPU profile of a window.
+//     (monitorEventLoopDelay's max, 1 ms resolution), and the process's voluntary context switches (wake-ups).
+//     Windows are long (10 s) because the thread's CPU time advances in scheduler ticks on Linux (4 ms here)
+//     unless the thread sleeps; SCALE_PROFILE=<file> writes a CPU profile of a window.
 // Prints one JSON line.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
@@ -30,7 +32,7 @@ const chats = Number(process.argv[2] ?? 10);
 const perChat = Number(process.argv[3] ?? 200);
 const BIG_CHAT = 2000;
 const DELTAS_PER_S = 100;
-const STREAM_S = 5;
+const STREAM_S = 12;
 const ROUNDS = 3;
 
 class Secrets implements SecretStore {
@@ -95,7 +97,7 @@ async function streamReply(service: ChatService, client: BenchPanel, chatId: str
   return reply.text.length;
 }
 
-interface Measured { seconds: number; threadMs: number; panelMs: number; activeMs: number; processMs: number; replyChars: number }
+interface Measured { seconds: number; threadMs: number; panelMs: number; activeMs: number; processMs: number; switches: number; replyChars: number }
 
 /** Main-thread CPU time (less the bench panel's reducer), event-loop active time and process CPU time over a window. */
 async function threadTime(run: (window: Window) => Promise<unknown>, client?: BenchPanel): Promise<Measured> {
@@ -104,16 +106,18 @@ async function threadTime(run: (window: Window) => Promise<unknown>, client?: Be
   let elu0 = performance.eventLoopUtilization();
   let panel0 = 0;
   let t0 = 0;
-  const out: Measured = { seconds: 0, threadMs: 0, panelMs: 0, activeMs: 0, processMs: 0, replyChars: 0 };
+  const out: Measured = { seconds: 0, threadMs: 0, panelMs: 0, activeMs: 0, processMs: 0, switches: 0, replyChars: 0 };
+  let switches0 = 0;
   const ms = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
   let stopProfile: ((file: string) => Promise<void>) | undefined;
   const window: Window = {
     async start() {
       stopProfile = process.env.SCALE_PROFILE ? await startProfile() : undefined;
-      [thread0, cpu0, elu0, panel0, t0] = [process.threadCpuUsage(), process.cpuUsage(), performance.eventLoopUtilization(), client?.panelCpuMs ?? 0, performance.now()];
+      [thread0, cpu0, elu0, panel0, t0, switches0] = [process.threadCpuUsage(), process.cpuUsage(), performance.eventLoopUtilization(), client?.panelCpuMs ?? 0, performance.now(), process.resourceUsage().voluntaryContextSwitches];
     },
     async stop() {
       out.seconds = (performance.now() - t0) / 1000;
+      out.switches = process.resourceUsage().voluntaryContextSwitches - switches0;
       out.panelMs = (client?.panelCpuMs ?? 0) - panel0;
       out.threadMs = ms(process.threadCpuUsage(thread0)) - out.panelMs;
       out.processMs = ms(process.cpuUsage(cpu0));
@@ -198,7 +202,7 @@ async function main() {
       }));
       replyRounds.push(await threadTime((window) => streamReply(service, client, generated.streamId, window), client));
     }
-    const perSecond = (rounds: Measured[], key: 'threadMs' | 'panelMs' | 'activeMs' | 'processMs') => median(rounds.map((r) => r[key] / r.seconds));
+    const perSecond = (rounds: Measured[], key: 'threadMs' | 'panelMs' | 'activeMs' | 'processMs' | 'switches') => median(rounds.map((r) => r[key] / r.seconds));
     const histogram = monitorEventLoopDelay({ resolution: 1 });
     let cpuBlocks: ReturnType<typeof watchCpuBlocks> | undefined;
     let cpuBlockMs = 0;
@@ -226,6 +230,8 @@ async function main() {
         streamPanelMsPerS: perSecond(replyRounds, 'panelMs'),
         streamActiveMsPerS: perSecond(replyRounds, 'activeMs'),
         streamCpuMsPerS: perSecond(replyRounds, 'processMs'),
+        streamSwitchesPerS: perSecond(replyRounds, 'switches'),
+        modelSwitchesPerS: perSecond(modelRounds, 'switches'),
         rounds: ROUNDS,
         longestBlockMs: histogram.max / 1e6,
         cpuBlockMs,

@@ -1,7 +1,17 @@
+// One reply's flow of stream messages to the panels: sequence numbers, text merged between posts, and the timer
+// that bounds how long merged text waits.
 import type { StreamEvent } from '../protocol';
 
 /** Longest that streamed text waits for an earlier stream message's delivery to settle before it is sent anyway. */
 export const MAX_HOLD_MS = 200;
+
+/**
+ * Least time between two posts of streamed text: about 30 a second, as often as a reader sees text appear
+ * smoothly. Each post costs the extension host a message to the renderer and its acknowledgement (a wake-up of
+ * the host's thread each, shared with every other extension); a provider sending 100 deltas a second costs a
+ * quarter of that, one sending 1,000 a thirtieth.
+ */
+export const MIN_POST_INTERVAL_MS = 33;
 
 /** Posts one stream message to every panel showing the chat; returns the deliveries still pending. */
 export type StreamPost = (seq: number, event: StreamEvent) => PromiseLike<unknown>[];
@@ -9,21 +19,33 @@ export type StreamPost = (seq: number, event: StreamEvent) => PromiseLike<unknow
 type Delta = Extract<StreamEvent, { type: 'text-delta' | 'reasoning-delta' }>;
 
 /**
- * Owns one reply's flow to the panels: its sequence numbers, the text merged while an earlier stream message is
- * still on its way, and the timer bounding how long merged text is held.
+ * Owns one reply's flow to the panels: its sequence numbers, the text merged while it waits, and the timer
+ * bounding that wait.
  *
- * While a stream message is in flight, the next deltas are merged into one event. A fast provider (thousands of
- * deltas/s) then sends as many messages as the channel takes; a slow one still sends each delta the moment it
- * arrives. Order is kept: any other event flushes merged text first. A delivery that never settles holds merged
- * text for `maxHoldMs` at most.
+ * The first delta of a reply is posted the moment it arrives. After that, deltas arriving within
+ * `minIntervalMs` of the last posted text, or while an earlier stream message is still on its way, are merged
+ * into one event, which goes out with the first delta arriving once both are over. When deltas stop coming, a
+ * timer started with the merge sends it: twice the interval after the merge began, or `maxHoldMs` after it
+ * while a delivery is pending. Twice, because a timer cleared before it is due costs nothing, while one due
+ * before the stream's next delta wakes the thread even when cleared (Node leaves the wake-up scheduled); a
+ * steady stream clears it long before. Order is kept: any other event flushes merged text first. With no panel
+ * showing the chat nothing is held.
  */
 export class DeltaChannel {
   private seq = 0;
   private merged: Delta | undefined;
+  private mergedAt = 0;
+  private lastTextPostAt = -Infinity;
   private inFlight = 0;
   private holdTimer: NodeJS.Timeout | undefined;
+  /** Whether the last post reached a panel; when none shows the chat, pacing would only add timers. */
+  private watched = true;
 
-  constructor(private readonly post: StreamPost, private readonly maxHoldMs = MAX_HOLD_MS) {}
+  constructor(
+    private readonly post: StreamPost,
+    private readonly maxHoldMs = MAX_HOLD_MS,
+    private readonly minIntervalMs = MIN_POST_INTERVAL_MS,
+  ) {}
 
   send(event: StreamEvent): void {
     if (event.type !== 'text-delta' && event.type !== 'reasoning-delta') {
@@ -35,9 +57,27 @@ export class DeltaChannel {
     else {
       this.flush();
       this.merged = { type: event.type, text: event.text };
+      this.mergedAt = performance.now();
     }
-    if (this.inFlight === 0) this.flush();
-    else this.holdTimer ??= setTimeout(() => this.flush(), this.maxHoldMs);
+    this.flushIfDue();
+  }
+
+  private flushIfDue(): void {
+    if (!this.merged) return;
+    const now = performance.now();
+    const held = now - this.mergedAt;
+    if (held >= this.maxHoldMs || (this.inFlight === 0 && (!this.watched || now - this.lastTextPostAt >= this.minIntervalMs))) {
+      this.flush();
+      return;
+    }
+    if (this.holdTimer) return;
+    const wait = (this.inFlight === 0 ? Math.min(2 * this.minIntervalMs, this.maxHoldMs) : this.maxHoldMs) - held;
+    this.holdTimer = setTimeout(() => {
+      this.holdTimer = undefined;
+      // Due unless a delivery is still pending and the hold is not over: then this waits on (for it, or the hold).
+      if (this.inFlight === 0) this.flush();
+      else this.flushIfDue();
+    }, Math.max(1, Math.ceil(wait)));
   }
 
   private flush(): void {
@@ -45,15 +85,22 @@ export class DeltaChannel {
     this.holdTimer = undefined;
     const event = this.merged;
     this.merged = undefined;
-    if (event) this.postNow(event);
+    if (!event) return;
+    this.lastTextPostAt = performance.now();
+    this.postNow(event);
   }
 
   private postNow(event: StreamEvent): void {
     const deliveries = this.post(this.seq++, event);
-    if (!deliveries.length) return;
+    this.watched = deliveries.length > 0;
+    if (!this.watched) return;
     this.inFlight++;
     void Promise.allSettled(deliveries).then(() => {
-      if (--this.inFlight === 0) this.flush();
+      if (--this.inFlight > 0 || !this.merged) return;
+      // Settled: merged text now waits only for the rest of its interval.
+      clearTimeout(this.holdTimer);
+      this.holdTimer = undefined;
+      this.flushIfDue();
     });
   }
 }

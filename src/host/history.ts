@@ -1,5 +1,5 @@
 import { promises as fs } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import * as v from 'valibot';
 import { ChatSchema, MessageSchema, type Chat, type ChatMessage } from '../protocol';
 import type { Attachment } from './attachments';
@@ -167,7 +167,6 @@ export class HistoryStore {
   saveChat(chat: Chat): Promise<void> {
     const text = JSON.stringify(chat);
     return this.enqueue(chat.id, async () => {
-      await fs.mkdir(this.chatsDir, { recursive: true });
       await writeAtomic(this.chatFile(chat.id), text);
       await fs.rm(this.replyFile(chat.id), { force: true });
     });
@@ -177,7 +176,6 @@ export class HistoryStore {
   saveReply(chatId: string, message: ChatMessage): Promise<void> {
     const text = JSON.stringify({ chatId, message });
     return this.enqueue(chatId, async () => {
-      await fs.mkdir(this.chatsDir, { recursive: true });
       await writeAtomic(this.replyFile(chatId), text);
     });
   }
@@ -187,7 +185,6 @@ export class HistoryStore {
     const text = snapshotText({ entries, activeChatId });
     this.logLines = 0;
     return this.enqueue('index', async () => {
-      await fs.mkdir(this.dir, { recursive: true });
       await writeAtomic(this.indexFile, text);
       await fs.rm(this.logFile, { force: true });
     });
@@ -205,8 +202,11 @@ export class HistoryStore {
     }
     const text = changes.map(changeLine).join('');
     return this.enqueue('index', async () => {
-      await fs.mkdir(this.dir, { recursive: true });
-      await fs.appendFile(this.logFile, text, 'utf8');
+      await fs.appendFile(this.logFile, text, 'utf8').catch(async (err: NodeJS.ErrnoException) => {
+        if (err.code !== 'ENOENT') throw err;
+        await fs.mkdir(this.dir, { recursive: true });
+        await fs.appendFile(this.logFile, text, 'utf8');
+      });
     });
   }
 
@@ -225,7 +225,6 @@ export class HistoryStore {
   /** Attachment contents live beside the history, one file each, so chat files stay small. */
   async saveAttachment(attachment: Attachment): Promise<void> {
     const dir = join(this.dir, 'attachments');
-    await fs.mkdir(dir, { recursive: true });
     await writeAtomic(join(dir, `${attachment.id}.json`), JSON.stringify(attachment));
   }
 
@@ -272,9 +271,20 @@ async function moveAside(file: string): Promise<string> {
   return aside;
 }
 
+/**
+ * Writes a temporary file beside `file`, then renames it over `file`. The folder is made only when the write
+ * finds it missing: a reply in flight is saved every second, and each file system call is a round trip to the
+ * thread pool and a wake-up of the extension host's thread.
+ */
 async function writeAtomic(file: string, text: string): Promise<void> {
   const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  await fs.writeFile(temp, text, 'utf8');
+  try {
+    await fs.writeFile(temp, text, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    await fs.mkdir(dirname(file), { recursive: true });
+    await fs.writeFile(temp, text, 'utf8');
+  }
   await fs.rename(temp, file);
 }
 

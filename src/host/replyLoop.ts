@@ -7,6 +7,7 @@ import type { Turn } from '../providers/types';
 import type { OfferedTool, Toolbox } from '../tools/toolbox';
 import { createAdapterFor } from './adapterFactory';
 import type { DeltaChannel } from './deltaChannel';
+import { IdleTimer } from './idleTimer';
 import type { KeyStore } from './keys';
 import type { ModelDirectory } from './modelDirectory';
 import { replyTurns } from './replyTurns';
@@ -52,29 +53,14 @@ export async function runReply(deps: ReplyLoopDeps, chat: Chat, reply: ChatMessa
   const toolSettings = settings.tools ?? DEFAULT_TOOL_SETTINGS;
   const idleMs = settings.requestTimeoutSeconds * 1000;
   let timedOut = false;
-  let idleTimer: NodeJS.Timeout | undefined;
-  let idleTimerMs = 0;
-  const armIdleTimer = (ms = idleMs) => {
-    // Armed again on every event of the stream: restarting the same timer costs far less than a new one.
-    if (idleTimer && ms === idleTimerMs) {
-      idleTimer.refresh();
-      return;
-    }
-    clearTimeout(idleTimer);
-    idleTimerMs = ms;
-    idleTimer = setTimeout(() => {
-      timedOut = true;
-      request.controller.abort();
-    }, ms);
-  };
-  const disarmIdleTimer = () => {
-    clearTimeout(idleTimer);
-    idleTimer = undefined;
-  };
+  const idleTimer = new IdleTimer(idleMs, () => {
+    timedOut = true;
+    request.controller.abort();
+  });
   send({ type: 'start', messageId: reply.id, provider: reply.provider ?? definition.id, model: reply.model ?? '' });
   try {
     const adapter = await createAdapterFor(definition, keys, host.settings(), (seconds, status) => {
-      armIdleTimer(idleMs + seconds * 1000);
+      idleTimer.arm(seconds * 1000);
       const why = status === 429 ? `Rate limited by ${definition.label}` : `${definition.label} answered ${status}`;
       send({ type: 'status', text: `${why}; retrying in ${Math.ceil(seconds)} s…` });
     });
@@ -87,7 +73,8 @@ export async function runReply(deps: ReplyLoopDeps, chat: Chat, reply: ChatMessa
       reply,
       signal: request.controller.signal,
       send,
-      armIdleTimer: () => armIdleTimer(),
+      armIdleTimer: () => idleTimer.arm(),
+      touchIdleTimer: () => idleTimer.touch(),
       priceUsage: (usage) => {
         if (capabilities.price) reply.cost = costOf(usage, capabilities.price);
         else if (models.isBilled(definition.id)) reply.cost = null;
@@ -101,7 +88,7 @@ export async function runReply(deps: ReplyLoopDeps, chat: Chat, reply: ChatMessa
     let turns = history;
     for (let step = firstStep; ; step++) {
       const { finish, calls } = await streamStep(context, step, turns, offered.map((t) => t.spec));
-      disarmIdleTimer();
+      idleTimer.disarm();
       if (timedOut) throw Object.assign(new Error('stalled'), { name: 'TimeoutError' });
       if (request.stopped) break;
       if (!finish) throw streamCutOff();
@@ -148,7 +135,7 @@ export async function runReply(deps: ReplyLoopDeps, chat: Chat, reply: ChatMessa
       send({ type: 'finish', reason: 'error' });
     }
   } finally {
-    disarmIdleTimer();
+    idleTimer.disarm();
     cancelUnfinished(reply, send);
   }
 }

@@ -12,6 +12,8 @@ export interface StepContext {
   send(event: StreamEvent): void;
   /** (Re)starts the idle timer: the provider has to send something before it runs out. */
   armIdleTimer(): void;
+  /** The provider sent something: the idle timer's wait starts over. */
+  touchIdleTimer(): void;
   /** Prices the reply's usage (all steps so far). */
   priceUsage(usage: Usage): void;
   /** Saves the whole chat (the reply object is part of it). */
@@ -44,7 +46,7 @@ export async function streamStep(ctx: StepContext, step: number, turns: Turn[], 
   let lastPersist = Date.now();
   ctx.armIdleTimer();
   for await (const event of ctx.adapter.stream(turns, ctx.config, ctx.signal, tools?.length ? { tools } : undefined)) {
-    ctx.armIdleTimer();
+    ctx.touchIdleTimer();
     if (ctx.signal.aborted) break;
     switch (event.type) {
       case 'text-delta':

@@ -23,21 +23,61 @@ async function until(condition: () => boolean): Promise<void> {
 }
 
 describe('DeltaChannel (seq, merging, hold)', () => {
-  it('posts a delta at once when nothing is in flight, numbering every message in order', async () => {
+  it('posts the first delta at once and numbers every message in order; deltas within the interval go together after it', async () => {
     const panel = fakePanel('at-once');
-    const channel = new DeltaChannel(panel.post);
+    const channel = new DeltaChannel(panel.post, 60_000, 25);
     channel.send({ type: 'start', messageId: 'm', provider: 'demo', model: 'x' });
     await new Promise((resolve) => setImmediate(resolve));
+    const first = performance.now();
     channel.send(text('a'));
-    await new Promise((resolve) => setImmediate(resolve));
     channel.send(text('b'));
+    await new Promise((resolve) => setImmediate(resolve));
+    channel.send(text('c'));
+    assert.deepEqual(panel.posted.map((p) => p.event), [{ type: 'start', messageId: 'm', provider: 'demo', model: 'x' }, text('a')]);
+    await until(() => panel.posted.length === 3);
+    assert.ok(performance.now() - first >= 24, 'merged text went before the interval was over');
     assert.deepEqual(panel.posted.map((p) => p.seq), [0, 1, 2]);
-    assert.deepEqual(panel.posted.slice(1).map((p) => p.event), [text('a'), text('b')]);
+    assert.deepEqual(panel.posted[2].event, text('bc'));
+  });
+
+  it('a steady stream is posted at most once an interval, every character in order', async () => {
+    const panel = fakePanel('at-once');
+    const interval = 20;
+    const channel = new DeltaChannel((seq, event) => {
+      if (event.type === 'text-delta') times.push(performance.now());
+      return panel.post(seq, event);
+    }, 60_000, interval);
+    const times: number[] = [];
+    const sent: string[] = [];
+    // Two deltas at a time (so at least half are merged however slow the machine), a few ms apart.
+    for (let i = 0; i < 40; i++) {
+      sent.push(`d${i} `);
+      channel.send(text(`d${i} `));
+      if (i % 2) await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    channel.send({ type: 'finish', reason: 'stop' });
+    const texts = panel.posted.filter((p) => p.event.type === 'text-delta').map((p) => (p.event as { text: string }).text);
+    assert.equal(texts.join(''), sent.join(''));
+    assert.ok(texts.length < sent.length, `${texts.length} posts for ${sent.length} deltas`);
+    // The last text went with the finish; the ones before it each waited for the interval.
+    for (let i = 1; i < times.length - 1; i++) assert.ok(times[i] - times[i - 1] >= interval - 1, `posts ${times[i] - times[i - 1]} ms apart`);
+    assert.deepEqual(panel.posted.map((p) => p.seq), panel.posted.map((_, i) => i));
+  });
+
+  it('when deltas stop, merged text goes out by itself', async () => {
+    const panel = fakePanel('at-once');
+    const channel = new DeltaChannel(panel.post, 60_000, 10);
+    channel.send(text('a'));
+    channel.send(text('b'));
+    channel.send(text('c'));
+    assert.equal(panel.posted.length, 1);
+    await until(() => panel.posted.length === 2);
+    assert.deepEqual(panel.posted[1].event, text('bc'));
   });
 
   it('merges deltas of one kind while a message is in flight, and sends them once it is delivered', async () => {
     const panel = fakePanel('held');
-    const channel = new DeltaChannel(panel.post, 60_000);
+    const channel = new DeltaChannel(panel.post, 60_000, 0);
     channel.send(text('a'));
     channel.send(text('b'));
     channel.send(text('c'));
@@ -68,7 +108,7 @@ describe('DeltaChannel (seq, merging, hold)', () => {
 
   it('a delivery that never settles holds merged text for the hold time at most', async () => {
     const panel = fakePanel('held');
-    const channel = new DeltaChannel(panel.post, 20);
+    const channel = new DeltaChannel(panel.post, 20, 0);
     const started = Date.now();
     channel.send(text('a'));
     channel.send(text('b'));
