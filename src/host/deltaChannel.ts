@@ -2,8 +2,15 @@
 // that bounds how long merged text waits.
 import type { StreamEvent } from '../protocol';
 
-/** Longest that streamed text waits for an earlier stream message's delivery to settle before it is sent anyway. */
+/** Longest that streamed text waits for earlier stream messages' deliveries to settle before it is sent anyway. */
 export const MAX_HOLD_MS = 200;
+
+/**
+ * Stream messages on their way at once before text waits for one to be delivered. More than one: a delivery is
+ * a round trip to the renderer (20–40 ms in code-server), and the first text must not wait for the `start` before
+ * it; few: a panel that stops taking messages is not sent more than this.
+ */
+export const MAX_IN_FLIGHT = 3;
 
 /**
  * Least time between two posts of streamed text: about 30 a second, as often as a reader sees text appear
@@ -23,13 +30,13 @@ type Delta = Extract<StreamEvent, { type: 'text-delta' | 'reasoning-delta' }>;
  * bounding that wait.
  *
  * The first delta of a reply is posted the moment it arrives. After that, deltas arriving within
- * `minIntervalMs` of the last posted text, or while an earlier stream message is still on its way, are merged
- * into one event, which goes out with the first delta arriving once both are over. When deltas stop coming, a
- * timer started with the merge sends it: twice the interval after the merge began, or `maxHoldMs` after it
- * while a delivery is pending. Twice, because a timer cleared before it is due costs nothing, while one due
- * before the stream's next delta wakes the thread even when cleared (Node leaves the wake-up scheduled); a
- * steady stream clears it long before. Order is kept: any other event flushes merged text first. With no panel
- * showing the chat nothing is held.
+ * `minIntervalMs` of the last posted text, or while `maxInFlight` stream messages are still on their way, are
+ * merged into one event, which goes out with the first delta arriving once both are over. When deltas stop
+ * coming, a timer started with the merge sends it: twice the interval after the merge began, or `maxHoldMs`
+ * after it while the deliveries are pending. Twice, because a timer cleared before it is due costs nothing,
+ * while one due before the stream's next delta wakes the thread even when cleared (Node leaves the wake-up
+ * scheduled); a steady stream clears it long before. Order is kept: any other event flushes merged text first.
+ * With no panel showing the chat nothing is held.
  */
 export class DeltaChannel {
   private seq = 0;
@@ -45,6 +52,7 @@ export class DeltaChannel {
     private readonly post: StreamPost,
     private readonly maxHoldMs = MAX_HOLD_MS,
     private readonly minIntervalMs = MIN_POST_INTERVAL_MS,
+    private readonly maxInFlight = MAX_IN_FLIGHT,
   ) {}
 
   send(event: StreamEvent): void {
@@ -66,16 +74,16 @@ export class DeltaChannel {
     if (!this.merged) return;
     const now = performance.now();
     const held = now - this.mergedAt;
-    if (held >= this.maxHoldMs || (this.inFlight === 0 && (!this.watched || now - this.lastTextPostAt >= this.minIntervalMs))) {
+    if (held >= this.maxHoldMs || (this.inFlight < this.maxInFlight && (!this.watched || now - this.lastTextPostAt >= this.minIntervalMs))) {
       this.flush();
       return;
     }
     if (this.holdTimer) return;
-    const wait = (this.inFlight === 0 ? Math.min(2 * this.minIntervalMs, this.maxHoldMs) : this.maxHoldMs) - held;
+    const wait = (this.inFlight < this.maxInFlight ? Math.min(2 * this.minIntervalMs, this.maxHoldMs) : this.maxHoldMs) - held;
     this.holdTimer = setTimeout(() => {
       this.holdTimer = undefined;
-      // Due unless a delivery is still pending and the hold is not over: then this waits on (for it, or the hold).
-      if (this.inFlight === 0) this.flush();
+      // Due unless too many deliveries are still pending and the hold is not over: then this waits on (for one, or the hold).
+      if (this.inFlight < this.maxInFlight) this.flush();
       else this.flushIfDue();
     }, Math.max(1, Math.ceil(wait)));
   }
@@ -96,8 +104,8 @@ export class DeltaChannel {
     if (!this.watched) return;
     this.inFlight++;
     void Promise.allSettled(deliveries).then(() => {
-      if (--this.inFlight > 0 || !this.merged) return;
-      // Settled: merged text now waits only for the rest of its interval.
+      if (--this.inFlight !== this.maxInFlight - 1 || !this.merged) return;
+      // One fewer on its way than the most: merged text now waits only for the rest of its interval.
       clearTimeout(this.holdTimer);
       this.holdTimer = undefined;
       this.flushIfDue();

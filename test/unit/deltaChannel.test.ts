@@ -77,7 +77,7 @@ describe('DeltaChannel (seq, merging, hold)', () => {
 
   it('merges deltas of one kind while a message is in flight, and sends them once it is delivered', async () => {
     const panel = fakePanel('held');
-    const channel = new DeltaChannel(panel.post, 60_000, 0);
+    const channel = new DeltaChannel(panel.post, 60_000, 0, 1);
     channel.send(text('a'));
     channel.send(text('b'));
     channel.send(text('c'));
@@ -87,9 +87,23 @@ describe('DeltaChannel (seq, merging, hold)', () => {
     assert.deepEqual(panel.posted[1], { seq: 1, event: text('bc') });
   });
 
+  it('the first delta does not wait for the start to be delivered; text waits once three messages are on their way', async () => {
+    const panel = fakePanel('held');
+    const channel = new DeltaChannel(panel.post, 60_000, 0);
+    channel.send({ type: 'start', messageId: 'm', provider: 'demo', model: 'x' });
+    channel.send(text('a'));
+    channel.send(text('b'));
+    channel.send(text('c'));
+    channel.send(text('d'));
+    assert.deepEqual(panel.posted.slice(1).map((p) => p.event), [text('a'), text('b')]);
+    panel.settle.shift()!();
+    await until(() => panel.posted.length === 4);
+    assert.deepEqual(panel.posted[3], { seq: 3, event: text('cd') });
+  });
+
   it('keeps order: another kind of event flushes merged text first, and text and reasoning never merge', () => {
     const panel = fakePanel('held');
-    const channel = new DeltaChannel(panel.post, 60_000);
+    const channel = new DeltaChannel(panel.post, 60_000, 0, 1);
     channel.send(text('a'));
     channel.send(reasoning('r1'));
     channel.send(reasoning('r2'));
@@ -108,7 +122,7 @@ describe('DeltaChannel (seq, merging, hold)', () => {
 
   it('a delivery that never settles holds merged text for the hold time at most', async () => {
     const panel = fakePanel('held');
-    const channel = new DeltaChannel(panel.post, 20, 0);
+    const channel = new DeltaChannel(panel.post, 20, 0, 1);
     const started = Date.now();
     channel.send(text('a'));
     channel.send(text('b'));
