@@ -115,7 +115,9 @@ export class ReplyRunner {
         chat.messages.push(reply);
       }
       chat.updatedAt = Date.now();
-      await this.store.save(chat);
+      // Not waited for: the panel shows the message and the request starts without waiting for the disk. The chat
+      // is serialized now and its writes are queued in order, so the reply's own saves land after this one.
+      void this.store.save(chat);
       this.panels.replyStarted(chat, request.requestId, keep);
     } catch (err) {
       if (this.active.get(chat.id) === request) this.active.delete(chat.id);
